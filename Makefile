@@ -1,0 +1,61 @@
+# laktasi: two commands. `make run` sets up and serves the demo; `make test` checks everything.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+LAKTASI := $(PY) -m laktasi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# A throwaway production configuration, only for `check --deploy`.
+DEPLOY_ENV := LAKTASI_MODE=production LAKTASI_SECRET_KEY=deploy-check-$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(48))') \
+	LAKTASI_FIELD_KEYS=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(32))') LAKTASI_NIK_HASH_KEY=deploy-check-hash \
+	LAKTASI_ALLOWED_HOSTS=laktasi.example.org DATABASE_URL=postgres://laktasi@localhost/laktasi
+
+.PHONY: run test install install-test messages lint check pytest pytest-sqlite pytest-postgres e2e bench clean
+
+run: install messages
+	$(LAKTASI) migrate --noinput -v0
+	$(LAKTASI) demo
+	@echo "Open http://$(HOST):$(PORT)/ and log in with a demo account above."
+	$(LAKTASI) serve --host $(HOST) --port $(PORT) --no-migrate
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install-test: $(VENV)/.installed-test
+	bash scripts/system-deps.sh
+
+messages: install
+	@if command -v msgfmt >/dev/null; then cd laktasi && ../$(LAKTASI) compilemessages -v0; \
+	else echo "gettext not installed: using the committed .mo files"; fi
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install-test messages
+	$(LAKTASI) makemigrations --check --dry-run
+	env $(DEPLOY_ENV) $(LAKTASI) check --deploy --fail-level WARNING
+
+pytest-sqlite: install-test messages
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+pytest-postgres: install-test messages
+	$(PY) tests/pgserver.py -- $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e"
+
+test: lint check pytest-sqlite pytest-postgres
+
+bench: install-test
+	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/static var/test-artifacts

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MothersConfig(AppConfig):
+    name = "laktasi.mothers"
+    label = "mothers"

@@ -1,0 +1,251 @@
+"""laktasi settings: one env-driven file.
+
+Every setting a deployment may change is read from the environment here and listed in
+README.md. ``LAKTASI_MODE=production`` refuses to start without a real secret key; the
+default ``dev`` mode (used by ``make run`` and the tests) keeps a generated key in ``var/``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    """Read an integer environment variable."""
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value else default
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    """Read a comma-separated environment variable."""
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+MODE = os.environ.get("LAKTASI_MODE", "dev").strip().lower()
+if MODE not in {"dev", "production"}:
+    raise ImproperlyConfigured("LAKTASI_MODE must be 'dev' or 'production'")
+PRODUCTION = MODE == "production"
+
+VAR_DIR = Path(os.environ.get("LAKTASI_VAR_DIR", BASE_DIR / "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _dev_secret(filename: str) -> str:
+    """A per-checkout random secret kept in var/, for dev and demo use only."""
+    path = VAR_DIR / filename
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("LAKTASI_SECRET_KEY", "")
+if PRODUCTION and (len(SECRET_KEY) < 50 or "insecure" in SECRET_KEY):
+    raise ImproperlyConfigured(
+        "LAKTASI_SECRET_KEY must be set to a random string of at least 50 characters "
+        "in production mode."
+    )
+if not SECRET_KEY:
+    SECRET_KEY = _dev_secret("secret_key")
+
+# Field encryption (NIK, phone) and the keyed hash of NIK. Keys are comma-separated;
+# the first encrypts, all decrypt, which is how a key is rotated.
+FIELD_ENCRYPTION_KEYS = envlist("LAKTASI_FIELD_KEYS")
+NIK_HASH_KEY = os.environ.get("LAKTASI_NIK_HASH_KEY", "")
+if PRODUCTION and (not FIELD_ENCRYPTION_KEYS or not NIK_HASH_KEY):
+    raise ImproperlyConfigured(
+        "LAKTASI_FIELD_KEYS and LAKTASI_NIK_HASH_KEY must be set in production mode."
+    )
+if not FIELD_ENCRYPTION_KEYS:
+    FIELD_ENCRYPTION_KEYS = [_dev_secret("field_key")]
+if not NIK_HASH_KEY:
+    NIK_HASH_KEY = _dev_secret("nik_hash_key")
+
+DEBUG = envbool("LAKTASI_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("LAKTASI_DEBUG cannot be on in production mode.")
+
+ALLOWED_HOSTS = envlist(
+    "LAKTASI_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver"
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("LAKTASI_ALLOWED_HOSTS must be set in production mode.")
+CSRF_TRUSTED_ORIGINS = envlist("LAKTASI_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "laktasi.core",
+    "laktasi.accounts",
+    "laktasi.places",
+    "laktasi.mothers",
+    "laktasi.programs",
+    "laktasi.instruments",
+    "laktasi.followups",
+    "laktasi.materials",
+    "laktasi.imports",
+    "laktasi.reports",
+    "laktasi.dashboards",
+    "laktasi.api",
+    "laktasi.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "laktasi.urls"
+WSGI_APPLICATION = "laktasi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "laktasi.core.context_processors.laktasi",
+            ],
+        },
+    }
+]
+
+# Database: embedded SQLite under var/ by default, PostgreSQL with DATABASE_URL.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("LAKTASI_SQLITE_PATH", str(VAR_DIR / "laktasi.sqlite3")),
+            "OPTIONS": {
+                # WAL and foreign keys are set on every connection by laktasi.core.apps.
+                "timeout": envint("LAKTASI_SQLITE_TIMEOUT", 20),
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["laktasi.accounts.backends.LaktasiBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = os.environ.get("LAKTASI_TIME_ZONE", "Asia/Jakarta")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("LAKTASI_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+SESSION_COOKIE_AGE = envint("LAKTASI_SESSION_AGE", 60 * 60 * 12)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token is rendered in <body hx-headers>
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("LAKTASI_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("LAKTASI_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = envbool("LAKTASI_HSTS_PRELOAD", False)
+    SECURE_PROXY_SSL_HEADER = (
+        ("HTTP_X_FORWARDED_PROTO", "https") if envbool("LAKTASI_BEHIND_PROXY", True) else None
+    )
+    if envbool("LAKTASI_HSTS_PRELOAD", False) is False:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("LAKTASI_MAX_UPLOAD_MB", 20) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Demo users (``laktasi demo``) may log in only outside production mode.
+DEMO_LOGINS_ALLOWED = not PRODUCTION
+WILAYAH_CSV = PACKAGE_DIR / "places" / "data" / "wilayah.csv"
+
+# Logs never carry personal data: request lines are logged without query strings and no
+# view logs form values.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LAKTASI_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

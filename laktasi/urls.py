@@ -1,0 +1,21 @@
+"""URL map: one include per app."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from laktasi.core import views as core_views
+
+admin.site.site_header = "laktasi"
+admin.site.site_title = "laktasi"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("bahasa/", set_language, name="set_language"),
+    path("ibu/", include("laktasi.mothers.urls")),
+    path("program/", include("laktasi.programs.urls")),
+    path("admin/", admin.site.urls),
+]

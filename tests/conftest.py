@@ -1,0 +1,122 @@
+"""Shared fixtures: a small world with two puskesmas, three posyandu and users of every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from laktasi.accounts.models import Role, User
+from laktasi.mothers.models import Mother
+from laktasi.mothers.services import mother_register
+from laktasi.places.models import Facility, FacilityKind, Region
+from laktasi.programs.models import Program
+from laktasi.programs.services import program_create
+
+PASSWORD = "test-password-123"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_regions() -> dict[str, Region]:
+    rows = [
+        ("35", "Jawa Timur", 1, None),
+        ("35.23", "Kabupaten Tuban", 2, "35"),
+        ("35.23.12", "Jenu", 3, "35.23"),
+        ("35.23.12.2005", "Tasikharjo", 4, "35.23.12"),
+        ("35.23.12.2016", "Jenu", 4, "35.23.12"),
+        ("35.23.11", "Merakurak", 3, "35.23"),
+        ("35.23.11.2001", "Tegalrejo", 4, "35.23.11"),
+    ]
+    regions = {}
+    for code, name, level, parent in rows:
+        regions[code], _ = Region.objects.get_or_create(
+            code=code, defaults={"name": name, "level": level, "parent_id": parent}
+        )
+    return regions
+
+
+@dataclass
+class World:
+    regions: dict[str, Region]
+    puskesmas: Facility
+    other_puskesmas: Facility
+    melati: Facility
+    mawar: Facility
+    kenanga: Facility
+    users: dict[str, User]
+    mothers: dict[str, Mother]
+    program: Program
+
+
+def make_user(username: str, role: str, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
+    return user
+
+
+def register(name: str, facility: Facility, village: Region, nik: str = "") -> Mother:
+    return mother_register(
+        registered_by=None,
+        full_name=name,
+        birth_date=date(1995, 5, 1),
+        village=village,
+        facility=facility,
+        parity=1,
+        nik=nik,
+        phone="081234567890",
+        baby={"birth_date": date(2025, 1, 10), "sex": "F", "birth_weight_g": 3100},
+        companion={"relationship": "husband", "name": f"Suami {name}", "phone": "08129999999"},
+        consent={"text_version": "1"},
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    regions = make_regions()
+    tasik, jenu, tegal = (
+        regions["35.23.12.2005"],
+        regions["35.23.12.2016"],
+        regions["35.23.11.2001"],
+    )
+    puskesmas = Facility.objects.create(kind=FacilityKind.PUSKESMAS, name="Jenu", village=jenu)
+    other = Facility.objects.create(kind=FacilityKind.PUSKESMAS, name="Merakurak", village=tegal)
+    melati = Facility.objects.create(
+        kind=FacilityKind.POSYANDU, name="Melati", village=tasik, puskesmas=puskesmas
+    )
+    mawar = Facility.objects.create(
+        kind=FacilityKind.POSYANDU, name="Mawar", village=jenu, puskesmas=puskesmas
+    )
+    kenanga = Facility.objects.create(
+        kind=FacilityKind.POSYANDU, name="Kenanga", village=tegal, puskesmas=other
+    )
+    users = {
+        "admin": make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True),
+        "coordinator": make_user("koordinator", Role.COORDINATOR),
+        "bidan": make_user("bidan", Role.MIDWIFE),
+        "kader": make_user("kader", Role.CADRE),
+        "kader_mawar": make_user("kader-mawar", Role.CADRE),
+        "viewer": make_user("viewer", Role.VIEWER),
+    }
+    puskesmas.staff.add(users["bidan"])
+    melati.staff.add(users["kader"])
+    mawar.staff.add(users["kader_mawar"])
+    mothers = {
+        "melati": register("Siti Melati", melati, tasik, nik="3523120101950001"),
+        "mawar": register("Dewi Mawar", mawar, jenu),
+        "kenanga": register("Rina Kenanga", kenanga, tegal),
+    }
+    program = program_create(
+        title="Program Tasikharjo",
+        organiser="Tim",
+        kind="community_service",
+        facility=melati,
+        start_date=date(2025, 1, 25),
+        villages=[tasik],
+        team=[users["coordinator"]],
+    )
+    program.enrollments.create(mother=mothers["melati"])
+    return World(regions, puskesmas, other, melati, mawar, kenanga, users, mothers, program)
