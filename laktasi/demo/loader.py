@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from laktasi.accounts.models import Role, User
+from laktasi.demo.responses import demo_responses
 from laktasi.mothers.models import (
     IDENTIFIER_ALPHABET,
     DeliveryMode,
@@ -284,6 +285,7 @@ def demo_load() -> DemoResult:
         )
         result.bump("sessions", True)
 
+    article_mothers = []
     for index, (name, husband) in enumerate(zip(MOTHER_NAMES, HUSBAND_NAMES, strict=True)):
         birth_day = SESSION_DATE - timedelta(days=3 + (index * 7) % 40)
         mother = _mother(
@@ -301,6 +303,8 @@ def demo_load() -> DemoResult:
         attendance_record(
             session=session, mother=mother, companion_present=True, companion=companion
         )
+        article_mothers.append(mother)
+    demo_responses(session=session, mothers=article_mothers, collected_by=bidan)
 
     for index, (name, husband) in enumerate(MAWAR_MOTHERS):
         _mother(
