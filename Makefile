@@ -11,10 +11,11 @@ DEPLOY_ENV := LAKTASI_MODE=production LAKTASI_SECRET_KEY=deploy-check-$$($(PY) -
 	LAKTASI_FIELD_KEYS=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(32))') LAKTASI_NIK_HASH_KEY=deploy-check-hash \
 	LAKTASI_ALLOWED_HOSTS=laktasi.example.org DATABASE_URL=postgres://laktasi@localhost/laktasi
 
-.PHONY: run test install install-test messages lint check pytest pytest-sqlite pytest-postgres e2e bench clean
+.PHONY: run test install install-test messages lint check audit lock pytest pytest-sqlite pytest-postgres e2e bench clean
 
 run: install messages
 	$(LAKTASI) migrate --noinput -v0
+	$(LAKTASI) load_qa
 	$(LAKTASI) demo
 	@echo "Open http://$(HOST):$(PORT)/ and log in with a demo account above."
 	$(LAKTASI) serve --host $(HOST) --port $(PORT) --no-migrate
@@ -44,17 +45,29 @@ lint: install-test
 
 check: install-test messages
 	$(LAKTASI) makemigrations --check --dry-run
+	$(LAKTASI) export_openapi --check
 	env $(DEPLOY_ENV) $(LAKTASI) check --deploy --fail-level WARNING
 
 pytest-sqlite: install-test messages
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2
 
 pytest-postgres: install-test messages
-	$(PY) tests/pgserver.py -- $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e"
+	$(PY) tests/pgserver.py -- $(VENV)/bin/pytest -q -p no:cacheprovider -n 2 -m "not e2e"
 
-test: lint check pytest-sqlite pytest-postgres
+# Dependency audit: pip-audit over the pinned requirements.lock (fails on any known
+# vulnerability; only an unreachable advisory database is tolerated, and said so). Code audit:
+# ruff's bandit rules (S) run in `lint`.
+audit: install-test
+	$(PY) scripts/audit.py
+
+# Pin what is installed, for the audit (run after adding a dependency).
+lock: install-test
+	$(PIP) freeze --exclude-editable | grep -v '^laktasi' > requirements.lock
+
+test: lint audit check pytest-sqlite pytest-postgres
 
 bench: install-test
+	$(PIP) install -q -e '.[bench]'
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:

@@ -22,6 +22,13 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_two_factor(settings):
+    """Most tests log in with a password only; tests/security turns 2FA back on to show that
+    administrators and coordinators are sent to TOTP setup/verification first."""
+    settings.TWO_FACTOR_REQUIRED = False
+
+
 def make_regions() -> dict[str, Region]:
     rows = [
         ("35", "Jawa Timur", 1, None),

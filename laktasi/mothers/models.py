@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from laktasi.core.crypto import EncryptedCharField
 from laktasi.core.models import TimeStamped
@@ -114,6 +115,16 @@ class Mother(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Data-subject rights (laktasi.privacy): a restricted mother gets no new processing and is
+    # listed only to administrators; an anonymised one has had her personal data erased.
+    restricted = models.BooleanField(
+        _("processing restricted"),
+        default=False,
+        editable=False,
+        help_text=_("Set by the restriction request in laktasi.privacy; blocks new assessments."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mother")
@@ -179,6 +190,7 @@ class Baby(TimeStamped):
     early_initiation = models.BooleanField(
         _("put to the breast within one hour"), null=True, blank=True
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("baby")
@@ -214,6 +226,7 @@ class Companion(TimeStamped):
     phone = EncryptedCharField(
         _("phone"), max_length=16, blank=True, default="", validators=[validate_phone]
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("companion")
@@ -235,11 +248,23 @@ class ConsentChannel(models.TextChoices):
     DIGITAL = "digital", _("digital")
 
 
+class ConsentSubject(models.TextChoices):
+    MOTHER = "mother", _("the mother, for her own data")
+    BABY = "baby", _("the baby's data, by the parent")
+
+
 class Consent(models.Model):
     """One consent event. Records are never edited: a withdrawal is a new record."""
 
     mother = models.ForeignKey(
         Mother, verbose_name=_("mother"), on_delete=models.CASCADE, related_name="consents"
+    )
+    subject = models.CharField(
+        _("whose data"),
+        max_length=8,
+        choices=ConsentSubject.choices,
+        default=ConsentSubject.MOTHER,
+        help_text=_("A baby's data is consented to by the parent (UU 27/2022 art. 25)."),
     )
     action = models.CharField(
         _("action"), max_length=10, choices=ConsentAction.choices, default=ConsentAction.GIVEN

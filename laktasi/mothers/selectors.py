@@ -52,6 +52,9 @@ def mother_list(
 ) -> QuerySet[Mother]:
     """Mothers the user may see, optionally searched by name or identifier."""
     qs = scope(Mother.objects.select_related("village", "facility"), user=user)
+    if not getattr(user, "is_administrator", False):
+        # A mother who asked to restrict processing is listed only to administrators.
+        qs = qs.filter(restricted=False)
     search = search.strip()
     if search:
         nik = normalize_nik(search)
@@ -64,6 +67,38 @@ def mother_list(
     if facility:
         qs = qs.filter(facility_id=facility)
     return qs.order_by("full_name", "pk")
+
+
+# The instrument whose post-test the lists track, and the response categories they filter by.
+# Strings, not imports: instruments depends on mothers, not the other way round.
+POST_TEST_INSTRUMENT = "knowledge_test"
+
+
+def mother_search(
+    *,
+    user: User,
+    search: str = "",
+    village: str = "",
+    facility: int | None = None,
+    category: str = "",
+    missing_post_test: bool = False,
+) -> QuerySet[Mother]:
+    """The mother list with its filters.
+
+    ``category``: mothers with a recorded result in that category (any instrument, e.g.
+    ``kurang`` or ``belum_kompeten``). ``missing_post_test``: mothers enrolled in a program who
+    have no post knowledge test yet.
+    """
+    qs = mother_list(user=user, search=search, village=village, facility=facility)
+    if category:
+        qs = qs.filter(pk__in=Mother.objects.filter(responses__category=category).values("pk"))
+    if missing_post_test:
+        done = Mother.objects.filter(
+            responses__instrument_id=POST_TEST_INSTRUMENT, responses__timepoint="post"
+        ).values("pk")
+        enrolled = Mother.objects.filter(enrollments__isnull=False).values("pk")
+        qs = qs.filter(pk__in=enrolled).exclude(pk__in=done)
+    return qs
 
 
 def mother_get(*, user: User, pk: int | str) -> Mother:

@@ -107,7 +107,12 @@ def consent_record(
 
 
 def require_consent(*, mother: Mother) -> None:
-    """Raise ValidationError unless the mother's consent is in force."""
+    """Raise ValidationError unless the mother's consent is in force and processing is not
+    restricted (a restriction request under UU 27/2022 stops new processing)."""
+    if mother.restricted:
+        raise ValidationError(
+            _("This mother has restricted the processing of her data; nothing new can be recorded.")
+        )
     latest = mother.consents.order_by("-recorded_at", "-pk").first()
     if latest is None or latest.action != ConsentAction.GIVEN:
         raise ValidationError(

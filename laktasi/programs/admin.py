@@ -1,8 +1,21 @@
 from django.contrib import admin
 
 from laktasi.mothers.admin_scoping import ScopedAdmin, ScopedInline
-from laktasi.programs.models import AgendaItem, Attendance, Enrollment, Program, Session
-from laktasi.programs.selectors import attendance_list, enrollment_list, program_list, session_list
+from laktasi.programs.models import (
+    AgendaItem,
+    Attendance,
+    Consultation,
+    Enrollment,
+    Program,
+    Session,
+)
+from laktasi.programs.selectors import (
+    attendance_list,
+    consultation_list,
+    enrollment_list,
+    program_list,
+    session_list,
+)
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -51,3 +64,13 @@ class AttendanceAdmin(ScopedAdmin):
 
     def scoped_queryset(self, *, user):
         return attendance_list(user=user)
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ScopedAdmin):
+    list_display = ("mother", "recorded_at", "referral_needed", "followup_date")
+    list_filter = ("referral_needed",)
+    readonly_fields = ("submission_uuid",)
+
+    def scoped_queryset(self, *, user):
+        return consultation_list(user=user)

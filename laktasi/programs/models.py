@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laktasi.core.models import TimeStamped
@@ -170,3 +173,65 @@ class Attendance(models.Model):
     def clean(self) -> None:
         if self.companion_id and self.companion.mother_id != self.mother_id:
             raise ValidationError({"companion": _("This companion belongs to another mother.")})
+
+
+class Consultation(TimeStamped):
+    """A mother's question or problem, the advice given and any referral (lactation counselling).
+
+    ``submission_uuid`` makes a double-submitted form save once.
+    """
+
+    submission_uuid = models.UUIDField(_("submission UUID"), default=uuid.uuid4, unique=True)
+    mother = models.ForeignKey(
+        Mother, verbose_name=_("mother"), on_delete=models.CASCADE, related_name="consultations"
+    )
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("program"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
+    )
+    question = models.TextField(_("question or problem"), max_length=2000)
+    advice = models.TextField(_("advice given"), max_length=2000)
+    referral_needed = models.BooleanField(_("referral needed"), default=False)
+    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    followup_date = models.DateField(_("follow-up date"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["mother", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.mother} {self.recorded_at:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, object] = {}
+        if self.referral_needed and not self.referred_to.strip():
+            errors["referred_to"] = _("Say where the mother is referred to.")
+        if self.session_id and self.program_id and self.session.program_id != self.program_id:
+            errors["session"] = _("This session belongs to another program.")
+        if self.followup_date and self.recorded_at and self.followup_date < self.recorded_at.date():
+            errors["followup_date"] = _("The follow-up date cannot be before the consultation.")
+        if errors:
+            raise ValidationError(errors)

@@ -9,7 +9,7 @@ from laktasi.accounts.models import Role, User
 from laktasi.mothers.selectors import scope
 from laktasi.places.models import Facility
 from laktasi.places.selectors import facility_ids_for
-from laktasi.programs.models import Attendance, Enrollment, Program, Session
+from laktasi.programs.models import Attendance, Consultation, Enrollment, Program, Session
 
 
 def program_list(*, user: User) -> QuerySet[Program]:
@@ -68,3 +68,20 @@ def attendance_get(*, user: User, pk: int | str) -> Attendance:
         return attendance_list(user=user).get(pk=pk)
     except (Attendance.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("attendance not found") from exc
+
+
+def consultation_list(*, user: User, mother=None) -> QuerySet[Consultation]:
+    """Consultations of mothers the user may see, newest first."""
+    qs = scope(
+        Consultation.objects.select_related("mother", "program", "session", "recorded_by"),
+        user=user,
+        prefix="mother__",
+    )
+    return qs.filter(mother=mother) if mother is not None else qs
+
+
+def consultation_get(*, user: User, pk: int | str) -> Consultation:
+    try:
+        return consultation_list(user=user).get(pk=pk)
+    except (Consultation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("consultation not found") from exc

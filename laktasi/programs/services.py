@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from laktasi.mothers.models import Mother
-from laktasi.programs.models import AgendaItem, Attendance, Enrollment, Program, Session
+from laktasi.accounts.models import User
+from laktasi.mothers.models import Companion, Mother
+from laktasi.programs.models import (
+    AgendaItem,
+    Attendance,
+    Consultation,
+    Enrollment,
+    Program,
+    Session,
+)
 
 
 def program_create(*, villages=(), team=(), **fields: Any) -> Program:
@@ -57,3 +67,71 @@ def attendance_record(
 
 def attendance_remove(*, session: Session, mother: Mother) -> None:
     Attendance.objects.filter(session=session, mother=mother).delete()
+
+
+def attendance_set(
+    *, session: Session, mother: Mother, present: bool, companion_present: bool
+) -> Attendance | None:
+    """Tick or untick one mother (and her companion) on a session's attendance list.
+
+    A companion counts only when the mother is ticked present; the first companion on record is
+    linked. Idempotent: sending the same ticks twice changes nothing.
+    """
+    if not present:
+        attendance_remove(session=session, mother=mother)
+        return None
+    companion: Companion | None = mother.companions.first() if companion_present else None
+    return attendance_record(
+        session=session,
+        mother=mother,
+        companion_present=companion_present,
+        companion=companion,
+    )
+
+
+def consultation_record(
+    *,
+    mother: Mother,
+    recorded_by: User | None,
+    question: str,
+    advice: str,
+    program: Program | None = None,
+    session: Session | None = None,
+    referral_needed: bool = False,
+    referred_to: str = "",
+    followup_date: date | None = None,
+    submission_uuid: uuid.UUID | str | None = None,
+) -> tuple[Consultation, bool]:
+    """Record a consultation; returns (consultation, created).
+
+    A replay with a known ``submission_uuid`` (a double-submitted form) returns the stored
+    consultation unchanged.
+    """
+    if submission_uuid:
+        existing = Consultation.objects.filter(submission_uuid=submission_uuid).first()
+        if existing is not None:
+            return existing, False
+    if session is not None and program is None:
+        program = session.program
+    consultation = Consultation(
+        mother=mother,
+        program=program,
+        session=session,
+        question=question.strip(),
+        advice=advice.strip(),
+        referral_needed=referral_needed,
+        referred_to=referred_to.strip() if referral_needed else "",
+        followup_date=followup_date,
+        recorded_by=recorded_by,
+        submission_uuid=submission_uuid or uuid.uuid4(),
+    )
+    consultation.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            consultation.save()
+    except IntegrityError:
+        existing = Consultation.objects.filter(submission_uuid=consultation.submission_uuid).first()
+        if existing is None:
+            raise
+        return existing, False
+    return consultation, True

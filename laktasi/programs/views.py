@@ -1,9 +1,33 @@
-"""Program pages. Viewers see aggregates only; names come from the scoped selectors."""
+"""Program pages: sessions, attendance tick lists, enrolment and the consultation log.
 
+Viewers see aggregates only; names come from the scoped selectors. Every form works without
+JavaScript; htmx only saves a tick without reloading the page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from laktasi.programs.selectors import enrollment_list, program_get, program_list, session_list
+from laktasi.mothers.selectors import mother_get
+from laktasi.mothers.views import attach_errors, registration, require_personal_access
+from laktasi.programs.forms import ConsultationForm, EnrolForm
+from laktasi.programs.selectors import (
+    attendance_list,
+    consultation_get,
+    enrollment_list,
+    program_get,
+    program_list,
+    session_get,
+    session_list,
+)
+from laktasi.programs.services import attendance_set, consultation_record, enrollment_add
 
 
 @login_required
@@ -14,17 +38,153 @@ def program_list_view(request):
 @login_required
 def program_detail_view(request, pk: int):
     program = program_get(user=request.user, pk=pk)
+    sees_names = request.user.sees_personal_data
     enrollments = (
-        enrollment_list(user=request.user, program=program)
-        if request.user.sees_personal_data
+        enrollment_list(user=request.user, program=program).order_by("mother__full_name")
+        if sees_names
         else None
     )
+    sessions = session_list(user=request.user, program=program).prefetch_related("agenda_items")
+    present = {}
+    if sees_names:
+        for row in attendance_list(user=request.user).filter(session__program=program):
+            present[row.session_id] = present.get(row.session_id, 0) + 1
     context = {
         "program": program,
-        "sessions": session_list(user=request.user, program=program).prefetch_related(
-            "agenda_items"
-        ),
+        "sessions": [(s, present.get(s.pk, 0)) for s in sessions],
         "enrollments": enrollments,
         "enrolled_total": program.enrollments.count(),
+        "sees_names": sees_names,
     }
     return render(request, "programs/detail.html", context)
+
+
+@login_required
+def program_register_mother_view(request, pk: int):
+    """Register a mother and enrol her in this program, in one step (all or nothing)."""
+    require_personal_access(request)
+    program = program_get(user=request.user, pk=pk)
+    return registration(
+        request,
+        extra={"program": program},
+        after_save=lambda mother: enrollment_add(program=program, mother=mother),
+    )
+
+
+@login_required
+def enrol_view(request, mother_pk: int):
+    require_personal_access(request)
+    mother = mother_get(user=request.user, pk=mother_pk)
+    form = EnrolForm(request.POST or None, user=request.user, mother=mother)
+    if request.method == "POST" and form.is_valid():
+        enrollment_add(program=form.cleaned_data["program"], mother=mother)
+        messages.success(request, _("Enrolled."))
+        return redirect("mothers:detail", pk=mother.pk)
+    return render(request, "programs/enrol.html", {"form": form, "mother": mother})
+
+
+# ---------------------------------------------------------------------------- attendance
+
+
+def _attendance_rows(request, session):
+    """(enrollment, attendance or None) for every enrolled mother the user may see."""
+    enrollments = enrollment_list(user=request.user, program=session.program).order_by(
+        "mother__full_name", "mother__pk"
+    )
+    marked = {a.mother_id: a for a in attendance_list(user=request.user, session=session)}
+    return [(e.mother, marked.get(e.mother_id)) for e in enrollments]
+
+
+def _ticks(request, mother_pk: int) -> tuple[bool, bool]:
+    value = str(mother_pk)
+    present = value in request.POST.getlist("present")
+    return present, present and value in request.POST.getlist("companion")
+
+
+@login_required
+def session_detail_view(request, pk: int):
+    """The attendance tick list. POST saves every row (the form without JavaScript)."""
+    require_personal_access(request)
+    session = session_get(user=request.user, pk=pk)
+    rows = _attendance_rows(request, session)
+    if request.method == "POST":
+        with transaction.atomic():
+            for mother, _row in rows:
+                present, companion = _ticks(request, mother.pk)
+                attendance_set(
+                    session=session, mother=mother, present=present, companion_present=companion
+                )
+        messages.success(request, _("Attendance saved."))
+        return redirect("programs:session", pk=session.pk)
+    context = {
+        "session": session,
+        "rows": rows,
+        "present_count": sum(1 for _m, a in rows if a is not None),
+        "total": len(rows),
+    }
+    return render(request, "programs/session.html", context)
+
+
+@login_required
+@require_POST
+def attendance_toggle_view(request, pk: int, mother_pk: int):
+    """Save one row's ticks (htmx); without htmx, back to the list."""
+    require_personal_access(request)
+    session = session_get(user=request.user, pk=pk)
+    mother = mother_get(user=request.user, pk=mother_pk)
+    if not enrollment_list(user=request.user, program=session.program).filter(mother=mother):
+        raise Http404
+    present, companion = _ticks(request, mother.pk)
+    attendance = attendance_set(
+        session=session, mother=mother, present=present, companion_present=companion
+    )
+    if not request.htmx:
+        return redirect("programs:session", pk=session.pk)
+    context = {
+        "session": session,
+        "mother": mother,
+        "attendance": attendance,
+        "present_count": attendance_list(user=request.user, session=session).count(),
+        "total": enrollment_list(user=request.user, program=session.program).count(),
+        "oob": True,
+    }
+    return render(request, "programs/_attendance_row.html", context)
+
+
+# ---------------------------------------------------------------------------- consultations
+
+
+@login_required
+def consultation_add_view(request, mother_pk: int):
+    require_personal_access(request)
+    mother = mother_get(user=request.user, pk=mother_pk)
+    form = ConsultationForm(request.POST or None, user=request.user, mother=mother)
+    if request.method == "POST" and form.is_valid():
+        # A double-submitted form carries the same token: the service returns the first save.
+        data = form.cleaned_data
+        try:
+            consultation, _created = consultation_record(
+                mother=mother,
+                recorded_by=request.user,
+                question=data["question"],
+                advice=data["advice"],
+                program=data.get("program"),
+                session=data.get("session"),
+                referral_needed=data.get("referral_needed", False),
+                referred_to=data.get("referred_to", ""),
+                followup_date=data.get("followup_date"),
+                submission_uuid=form.token,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Consultation saved."))
+            return redirect("programs:consultation", pk=consultation.pk)
+    return render(request, "programs/consultation_form.html", {"form": form, "mother": mother})
+
+
+@login_required
+def consultation_detail_view(request, pk: int):
+    require_personal_access(request)
+    consultation = consultation_get(user=request.user, pk=pk)
+    return render(request, "programs/consultation.html", {"consultation": consultation})

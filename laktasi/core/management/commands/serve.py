@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from waitress import serve
-
-from laktasi.wsgi import application
 
 
 class Command(BaseCommand):
@@ -17,12 +22,57 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Processes sharing the port (POSIX); one per CPU core uses every core.",
+        )
+        parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply migrations first."
         )
 
-    def handle(self, *args, host: str, port: int, threads: int, no_migrate: bool, **options):
+    def handle(
+        self, *args, host: str, port: int, threads: int, workers: int, no_migrate: bool, **options
+    ):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"laktasi: serving on http://{host}:{port}/ (Ctrl+C to stop)")
-        serve(application, host=host, port=port, threads=threads, ident="laktasi")
+        application = get_wsgi_application()
+        if workers <= 1:
+            serve(application, host=host, port=port, threads=threads, ident="laktasi")
+            return
+        serve_forked(application, host=host, port=port, threads=threads, workers=workers)
+
+
+def serve_forked(application, *, host: str, port: int, threads: int, workers: int) -> None:
+    """Pre-fork: one listening socket, ``workers`` waitress processes accepting on it.
+
+    A Python process runs Django on one core at a time (the GIL); on a 2-core server two
+    workers nearly double the pages served. SQLite in WAL mode and PostgreSQL both take
+    writers from several processes. SIGTERM/SIGINT stop every worker.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(1024)
+    connections.close_all()  # never share a database connection across a fork
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            serve(application, sockets=[listener], threads=threads, ident="laktasi")
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_):
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        os.waitpid(child, 0)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from laktasi.accounts.demo import demo_totp_provision, demo_totp_secret
+from laktasi.accounts.models import User
 from laktasi.demo.loader import DEMO_PASSWORD, demo_load
 
 
@@ -18,3 +20,13 @@ class Command(BaseCommand):
         self.stdout.write(f"demo logins (password for all: {DEMO_PASSWORD}):")
         for username in result.users:
             self.stdout.write(f"  {username}")
+        # Administrators and coordinators need a second factor (laktasi.accounts.middleware).
+        two_factor = User.objects.filter(is_demo=True, role__in=settings.TWO_FACTOR_ROLES)
+        for user in two_factor.order_by("username"):
+            demo_totp_provision(user=user)
+        if two_factor.exists():
+            names = ", ".join(two_factor.order_by("username").values_list("username", flat=True))
+            self.stdout.write(
+                f"two-factor code for {names}: add the secret {demo_totp_secret()} to an "
+                "authenticator app, or run `laktasi demo_code demo-admin`"
+            )

@@ -1,0 +1,46 @@
+"""FHIR R4 export of the user's scope as a Bundle (``application/fhir+json``)."""
+
+import json
+from datetime import date
+
+from django.http import HttpResponse
+from ninja import Router
+
+from laktasi.api.fhir.export import bundle_build, exported_mothers
+from laktasi.api.problems import Problem, ProblemError
+from laktasi.api.types import Id
+from laktasi.mothers.models import Mother
+from laktasi.privacy.models import AccessAction
+from laktasi.privacy.services import access_log_record
+from laktasi.programs.selectors import program_get
+
+router = Router(tags=["fhir"])
+FHIR_JSON = "application/fhir+json"
+
+
+@router.get(
+    "/fhir/Bundle",
+    summary="FHIR R4 Bundle (collection) of the data in your scope",
+    response={200: None, 403: Problem},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "A FHIR R4 Bundle of type collection.",
+                "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+            }
+        }
+    },
+)
+def fhir_bundle(request, program: Id | None = None, since: date | None = None):
+    """Patients, related persons, consents, organizations, locations, groups, encounters,
+    questionnaires, responses and observations; each exported mother is access-logged."""
+    user = request.user
+    if not user.sees_personal_data:
+        raise ProblemError(403, "Your role sees aggregates only; FHIR holds personal data.")
+    chosen = program_get(user=user, pk=program) if program is not None else None
+    bundle = bundle_build(user=user, program=chosen, since=since)
+    for mother in Mother.objects.filter(identifier__in=exported_mothers(bundle)):
+        access_log_record(user=user, mother=mother, action=AccessAction.EXPORT_JSON,
+                          channel="api")  # fmt: skip
+    body = json.dumps(bundle, ensure_ascii=False, sort_keys=True)
+    return HttpResponse(body, content_type=FHIR_JSON)

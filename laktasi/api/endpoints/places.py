@@ -1,0 +1,92 @@
+"""Regions (public reference data) and facilities (scoped)."""
+
+from typing import Annotated
+
+from django.http import Http404
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from laktasi.api.pagination import Page
+from laktasi.api.types import Id
+from laktasi.places.models import Region
+from laktasi.places.selectors import facility_list
+
+router = Router(tags=["places"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    parent: str | None
+
+    @staticmethod
+    def resolve_parent(obj: Region) -> str | None:
+        return obj.parent_id
+
+
+class FacilityOut(Schema):
+    id: int
+    kind: str
+    name: str
+    village: str
+    puskesmas: int | None
+    address: str
+    phone: str
+    schedule: str
+
+    @staticmethod
+    def resolve_village(obj) -> str:
+        return obj.village_id
+
+    @staticmethod
+    def resolve_puskesmas(obj) -> int | None:
+        return obj.puskesmas_id
+
+
+@router.get("/regions", response=list[RegionOut], summary="Kemendagri regions")
+@paginate(Page)
+def region_list(
+    request,
+    parent: str = "",
+    level: Annotated[int, Field(ge=1, le=4)] | None = None,
+    search: str = "",
+):
+    """Regions by parent code, level (1 province … 4 village) or name/code prefix."""
+    qs = Region.objects.order_by("code")
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    if level is not None:
+        qs = qs.filter(level=level)
+    if search.strip():
+        text = search.strip()
+        qs = qs.filter(code__startswith=text) | qs.filter(name__istartswith=text)
+    return qs
+
+
+@router.get("/regions/{code}", response=RegionOut, summary="One region")
+def region_detail(request, code: str):
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+@router.get("/facilities", response=list[FacilityOut], summary="Facilities")
+@paginate(Page)
+def facilities(request, kind: str = "", village: str = ""):
+    """Facilities visible to the user, filtered by kind or region code prefix."""
+    qs = facility_list(user=request.user).order_by("kind", "name", "pk")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if village:
+        qs = qs.filter(village__code__startswith=village)
+    return qs
+
+
+@router.get("/facilities/{facility_id}", response=FacilityOut, summary="One facility")
+def facility_detail(request, facility_id: Id):
+    facility = facility_list(user=request.user).filter(pk=facility_id).first()
+    if facility is None:
+        raise Http404
+    return facility

@@ -1,0 +1,690 @@
+"""Build a FHIR R4 ``collection`` Bundle of laktasi's data (plain JSON-ready dicts).
+
+Resources and what they carry:
+
+- Organization + Location: each facility (a posyandu's Organization is ``partOf`` its
+  puskesmas), with the SATUSEHAT address extension of Kemendagri codes.
+- Patient: each mother (NIK under the SATUSEHAT NIK system, laktasi identifier) and baby.
+- RelatedPerson: each companion (patient = the mother) and, for each baby, the mother as the
+  baby's related person (relationship MTH); the mother's Patient links to it (``seealso``).
+- Consent: each consent record (append-only, so a withdrawal is its own Consent, ``deny``).
+- Group: each program (members = enrolled mothers), the subject of its sessions.
+- Encounter: each session, each attendance (``partOf`` the session) and each follow-up visit.
+- Questionnaire: each instrument version; QuestionnaireResponse: each response.
+- Observation: breastfeeding status (LOINC 63895-7) at each visit with a recall, and the
+  knowledge category and milk smoothness of each scored response.
+
+``fullUrl``s are ``urn:uuid``s derived from natural keys, so exporting the same data twice,
+or after an import into another database, gives the same URLs. Restricted or anonymised
+mothers are never exported.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from laktasi.accounts.models import User
+from laktasi.api.fhir import codes
+from laktasi.api.fhir.codes import cs, ext, full_url, sid
+from laktasi.followups.models import Visit
+from laktasi.instruments import registry
+from laktasi.instruments.models import Response
+from laktasi.mothers.models import Baby, Companion, Consent, Mother
+from laktasi.mothers.selectors import mother_list
+from laktasi.places.models import Facility, Region
+from laktasi.places.selectors import facility_list
+from laktasi.programs.models import Attendance, Enrollment, Program, Session
+from laktasi.programs.selectors import program_list
+
+OBSERVED_CATEGORIES = {"knowledge_test": "knowledge-category", "milk_smoothness": "milk-smoothness"}
+
+
+def _iso(value: datetime) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def _ref(url: str) -> dict:
+    return {"reference": url}
+
+
+def _code(system: str, code: str, display: str = "") -> dict:
+    coding = {"system": system, "code": code}
+    if display:
+        coding["display"] = display
+    return coding
+
+
+def _concept(system: str, code: str, display: str = "", text: str = "") -> dict:
+    concept: dict[str, Any] = {"coding": [_code(system, code, display)]}
+    if text:
+        concept["text"] = text
+    return concept
+
+
+def _e(name: str, kind: str, value: Any) -> dict:
+    return {"url": ext(name), f"value{kind}": value}
+
+
+def _clean(resource: dict) -> dict:
+    """Drop empty values (FHIR forbids empty strings, lists and objects)."""
+    out = {}
+    for key, value in resource.items():
+        if isinstance(value, dict):
+            value = _clean(value)
+        elif isinstance(value, list):
+            value = [_clean(v) if isinstance(v, dict) else v for v in value]
+            value = [v for v in value if v not in ({}, "", None)]
+        if value in ({}, [], "", None):
+            continue
+        out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+def facility_key(f: Facility) -> str:
+    return f"{f.kind}/{f.village_id.replace('.', '')}/{f.name}"
+
+
+def program_key(p: Program) -> str:
+    return f"{p.start_date.isoformat()}/{p.title}"
+
+
+def session_key(s: Session, program_keys: dict[int, str]) -> str:
+    return f"{program_keys[s.program_id]}/{s.starts_at.isoformat()}/{s.title}"
+
+
+def address(village: Region, line: str, use: str) -> dict:
+    """An Address in SATUSEHAT's shape: names plus the administrativeCode extension."""
+    district = village.parent
+    regency = district.parent if district else None
+    province = regency.parent if regency else None
+    parts = village.code.split(".")
+    levels = ("province", "city", "district", "village")
+    sub = [
+        {"url": name, "valueCode": "".join(parts[: i + 1])}
+        for i, name in enumerate(levels[: len(parts)])
+    ]
+    return {
+        "use": use,
+        "line": [line] if line else [],
+        "city": regency.name if regency else "",
+        "district": district.name if district else "",
+        "state": province.name if province else "",
+        "country": "ID",
+        "extension": [
+            {"url": codes.ADMIN_CODE_URL, "extension": sub},
+            _e("village-name", "String", village.name),
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------- selection
+
+
+@dataclass
+class Selection:
+    """The rows one export contains, already scoped and filtered."""
+
+    facilities: list[Facility]
+    mothers: list[Mother]
+    programs: list[Program]
+    sessions: list[Session]
+    enrollments: list[Enrollment]
+    attendance: list[Attendance]
+    responses: list[Response]
+    visits: list[Visit]
+    babies: dict[int, list[Baby]] = field(default_factory=dict)
+    companions: dict[int, list[Companion]] = field(default_factory=dict)
+    consents: dict[int, list[Consent]] = field(default_factory=dict)
+
+
+def _scoped(user: User | None) -> dict[str, QuerySet]:
+    """Everything for the command line (no user); the user's scope for the API."""
+    if user is None:
+        return {
+            "mothers": Mother.objects.all(),
+            "programs": Program.objects.all(),
+            "facilities": Facility.objects.all(),
+        }
+    return {
+        "mothers": mother_list(user=user),
+        "programs": program_list(user=user),
+        "facilities": facility_list(user=user),
+    }
+
+
+def select(
+    *, user: User | None = None, program: Program | None = None, since: date | None = None
+) -> Selection:
+    """Choose the rows: everything in scope, or one program's mothers, or what changed since."""
+    scoped = _scoped(user)
+    mothers = scoped["mothers"].filter(restricted=False, anonymised_at__isnull=True)
+    programs = scoped["programs"]
+    if program is not None:
+        mothers = mothers.filter(enrollments__program=program)
+        programs = programs.filter(pk=program.pk)
+    if since is not None:
+        changed = (
+            Q(updated_at__date__gte=since)
+            | Q(responses__updated_at__date__gte=since)
+            | Q(babies__visits__updated_at__date__gte=since)
+            | Q(consents__recorded_at__date__gte=since)
+        )
+        mothers = mothers.filter(pk__in=Mother.objects.filter(changed).values("pk"))
+        programs = programs.filter(enrollments__mother__in=mothers.values("pk"))
+    mothers_list = list(
+        Mother.objects.filter(pk__in=mothers.values("pk"))
+        .select_related("village__parent__parent__parent", "facility")
+        .order_by("identifier")
+    )
+    ids = [m.pk for m in mothers_list]
+    programs_list = list(
+        Program.objects.filter(pk__in=programs.values("pk"))
+        .prefetch_related("villages")
+        .order_by("start_date", "title", "pk")
+    )
+    program_ids = [p.pk for p in programs_list]
+    sessions = list(
+        Session.objects.filter(program_id__in=program_ids)
+        .prefetch_related("agenda_items")
+        .order_by("starts_at", "pk")
+    )
+    responses = Response.objects.filter(mother_id__in=ids).filter(
+        Q(program__isnull=True) | Q(program_id__in=program_ids)
+    )
+    sel = Selection(
+        facilities=[],
+        mothers=mothers_list,
+        programs=programs_list,
+        sessions=sessions,
+        enrollments=list(
+            Enrollment.objects.filter(program_id__in=program_ids, mother_id__in=ids).order_by(
+                "program_id", "mother__identifier"
+            )
+        ),
+        attendance=list(
+            Attendance.objects.filter(session__in=sessions, mother_id__in=ids).order_by(
+                "session__starts_at", "session_id", "mother__identifier"
+            )
+        ),
+        responses=list(responses.select_related("visit").order_by("submission_uuid")),
+        visits=list(
+            Visit.objects.filter(baby__mother_id__in=ids)
+            .select_related("baby")
+            .order_by("baby_id", "due_date", "number", "pk")
+        ),
+    )
+    for model, target in ((Baby, sel.babies), (Companion, sel.companions)):
+        for row in model.objects.filter(mother_id__in=ids).order_by("mother_id", "pk"):
+            target.setdefault(row.mother_id, []).append(row)
+    for row in Consent.objects.filter(mother_id__in=ids).order_by("mother_id", "recorded_at", "pk"):
+        sel.consents.setdefault(row.mother_id, []).append(row)
+    sel.facilities = _facilities(sel, scoped["facilities"], whole=program is None and since is None)
+    return sel
+
+
+def _facilities(sel: Selection, scoped: QuerySet, *, whole: bool) -> list[Facility]:
+    ids = {m.facility_id for m in sel.mothers} | {p.facility_id for p in sel.programs}
+    if whole:
+        ids |= set(scoped.values_list("pk", flat=True))
+    found: dict[int, Facility] = {}
+    while ids:
+        batch = Facility.objects.filter(pk__in=ids).select_related(
+            "village__parent__parent__parent"
+        )
+        ids = set()
+        for f in batch:
+            found[f.pk] = f
+            if f.puskesmas_id and f.puskesmas_id not in found:
+                ids.add(f.puskesmas_id)
+    return sorted(found.values(), key=lambda f: (f.puskesmas_id is not None, facility_key(f)))
+
+
+# ---------------------------------------------------------------------------- writer
+
+
+class BundleWriter:
+    """Turns a :class:`Selection` into Bundle entries, keeping every reference inside it."""
+
+    def __init__(self, sel: Selection):
+        self.sel = sel
+        self.entries: list[dict] = []
+        self.facility_url: dict[int, str] = {}
+        self.mother_url: dict[int, str] = {}
+        self.baby_url: dict[int, str] = {}
+        self.baby_key: dict[int, str] = {}
+        self.companion_url: dict[int, str] = {}
+        self.program_url: dict[int, str] = {}
+        self.program_keys: dict[int, str] = {}
+        self.session_url: dict[int, str] = {}
+        self.visit_url: dict[int, str] = {}
+
+    def add(self, url: str, resource: dict) -> None:
+        self.entries.append({"fullUrl": url, "resource": _clean(resource)})
+
+    def build(self) -> list[dict]:
+        for f in self.sel.facilities:
+            self.organization(f)
+        for f in self.sel.facilities:
+            self.location(f)
+        for m in self.sel.mothers:
+            self.mother(m)
+        for p in self.sel.programs:
+            self.program(p)
+        for s in self.sel.sessions:
+            self.session(s)
+        for a in self.sel.attendance:
+            self.attendance(a)
+        self.questionnaires()
+        for v in self.sel.visits:
+            self.visit(v)
+        for r in self.sel.responses:
+            self.response(r)
+        return self.entries
+
+    # -- places
+    def organization(self, f: Facility) -> None:
+        url = full_url("Organization", facility_key(f))
+        self.facility_url[f.pk] = url
+        self.add(url, {
+            "resourceType": "Organization",
+            "identifier": [{"system": sid("facility"), "value": facility_key(f)}],
+            "active": True,
+            "type": [_concept(cs("facility-kind"), f.kind, str(f.get_kind_display()))],
+            "name": f.name,
+            "telecom": [{"system": "phone", "value": f.phone, "use": "work"}] if f.phone else [],
+            "address": [address(f.village, f.address, "work")],
+            "partOf": _ref(self.facility_url[f.puskesmas_id]) if f.puskesmas_id else None,
+            "extension": [_e("schedule", "String", f.schedule)] if f.schedule else [],
+        })  # fmt: skip
+
+    def location(self, f: Facility) -> None:
+        self.add(full_url("Location", facility_key(f)), {
+            "resourceType": "Location",
+            "identifier": [{"system": sid("facility"), "value": facility_key(f)}],
+            "status": "active",
+            "name": f"{f.get_kind_display()} {f.name}",
+            "mode": "instance",
+            "address": address(f.village, f.address, "work"),
+            "managingOrganization": _ref(self.facility_url[f.pk]),
+        })  # fmt: skip
+
+    # -- people
+    def mother(self, m: Mother) -> None:
+        url = full_url("Patient", f"mother/{m.identifier}")
+        self.mother_url[m.pk] = url
+        babies = self.sel.babies.get(m.pk, [])
+        baby_keys = [f"{m.identifier}-{n}" for n in range(1, len(babies) + 1)]
+        identifiers = [{"use": "usual", "system": sid("mother"), "value": m.identifier}]
+        if m.nik:
+            identifiers.insert(0, {"use": "official", "system": codes.NIK_SYSTEM, "value": m.nik})
+        extensions = [
+            _e("education", "Code", m.education) if m.education else None,
+            _e("occupation", "Code", m.occupation) if m.occupation else None,
+            _e("parity", "Integer", m.parity),
+            _e("delivery-date", "Date", m.delivery_date.isoformat()) if m.delivery_date else None,
+            _e("delivery-mode", "Code", m.delivery_mode) if m.delivery_mode else None,
+            _e("delivery-place", "Code", m.delivery_place) if m.delivery_place else None,
+        ]
+        self.add(url, {
+            "resourceType": "Patient",
+            "identifier": identifiers,
+            "active": True,
+            "name": [{"use": "official", "text": m.full_name}],
+            "telecom": [{"system": "phone", "value": m.phone, "use": "mobile"}] if m.phone else [],
+            "gender": "female",
+            "birthDate": m.birth_date.isoformat(),
+            "address": [address(m.village, m.address, "home")],
+            "managingOrganization": _ref(self.facility_url[m.facility_id]),
+            "link": [{"other": _ref(full_url("RelatedPerson", f"mother-of/{k}")),
+                      "type": "seealso"} for k in baby_keys],
+            "extension": [e for e in extensions if e],
+        })  # fmt: skip
+        for baby, key in zip(babies, baby_keys, strict=True):
+            self.baby(m, baby, key)
+        for n, companion in enumerate(self.sel.companions.get(m.pk, []), start=1):
+            self.companion(m, companion, n)
+        for n, consent in enumerate(self.sel.consents.get(m.pk, []), start=1):
+            self.consent(m, consent, n)
+
+    def baby(self, m: Mother, b: Baby, key: str) -> None:
+        url = full_url("Patient", f"baby/{key}")
+        self.baby_url[b.pk], self.baby_key[b.pk] = url, key
+        extensions = []
+        if b.birth_weight_g is not None:
+            extensions.append(_e("birth-weight-g", "Integer", b.birth_weight_g))
+        if b.early_initiation is not None:
+            extensions.append(_e("early-initiation", "Boolean", b.early_initiation))
+        self.add(url, {
+            "resourceType": "Patient",
+            "identifier": [{"use": "usual", "system": sid("baby"), "value": key}],
+            "active": True,
+            "name": [{"use": "usual", "text": b.name}] if b.name else [],
+            "gender": codes.GENDER.get(b.sex, "unknown"),
+            "birthDate": b.birth_date.isoformat(),
+            "managingOrganization": _ref(self.facility_url[m.facility_id]),
+            "extension": extensions,
+        })  # fmt: skip
+        self.add(full_url("RelatedPerson", f"mother-of/{key}"), {
+            "resourceType": "RelatedPerson",
+            "identifier": [{"system": sid("mother"), "value": m.identifier}],
+            "active": True,
+            "patient": _ref(url),
+            "relationship": [_concept(codes.V3_ROLE, "MTH", "mother")],
+            "name": [{"text": m.full_name}],
+            "gender": "female",
+            "birthDate": m.birth_date.isoformat(),
+        })  # fmt: skip
+
+    def companion(self, m: Mother, c: Companion, n: int) -> None:
+        key = f"{m.identifier}-C{n}"
+        url = full_url("RelatedPerson", f"companion/{key}")
+        self.companion_url[c.pk] = url
+        codings = [_code(cs("relationship"), c.relationship, str(c.get_relationship_display()))]
+        if c.relationship in codes.RELATIONSHIP_V3:
+            codings.insert(0, _code(codes.V3_ROLE, *codes.RELATIONSHIP_V3[c.relationship]))
+        self.add(url, {
+            "resourceType": "RelatedPerson",
+            "identifier": [{"system": sid("companion"), "value": key}],
+            "active": True,
+            "patient": _ref(self.mother_url[m.pk]),
+            "relationship": [{"coding": codings}],
+            "name": [{"text": c.name}],
+            "telecom": [{"system": "phone", "value": c.phone, "use": "mobile"}] if c.phone else [],
+        })  # fmt: skip
+
+    def consent(self, m: Mother, c: Consent, n: int) -> None:
+        key = f"{m.identifier}-K{n}"
+        self.add(full_url("Consent", key), {
+            "resourceType": "Consent",
+            "identifier": [{"system": sid("consent"), "value": key}],
+            "status": "active",
+            "language": c.language,
+            "scope": _concept(codes.CONSENT_SCOPE, "patient-privacy", "Privacy Consent"),
+            "category": [_concept(codes.LOINC, codes.PATIENT_CONSENT, "Patient Consent")],
+            "patient": _ref(self.mother_url[m.pk]),
+            "dateTime": _iso(c.recorded_at),
+            "policy": [{"uri": codes.consent_policy(c.text_version)}],
+            "provision": {"type": "permit" if c.action == "given" else "deny"},
+            "extension": [
+                _e("consent-subject", "Code", c.subject),
+                _e("consent-channel", "Code", c.channel),
+                _e("consent-purpose", "String", c.purpose),
+            ],
+        })  # fmt: skip
+
+    # -- programs
+    def program(self, p: Program) -> None:
+        key = program_key(p)
+        url = full_url("Group", key)
+        self.program_url[p.pk], self.program_keys[p.pk] = url, key
+        members = [e for e in self.sel.enrollments if e.program_id == p.pk]
+        extensions = [
+            _e("organiser", "String", p.organiser),
+            _e("program-kind", "Code", p.kind),
+            _e("program-period", "Period", _clean({
+                "start": p.start_date.isoformat(),
+                "end": p.end_date.isoformat() if p.end_date else None})),
+            _e("description", "String", p.description) if p.description else None,
+            _e("video-url", "Url", p.video_url) if p.video_url else None,
+            _e("knowledge-bands", "String", json.dumps(p.knowledge_bands, sort_keys=True))
+            if p.knowledge_bands else None,
+            *(_e("village", "Code", v.code) for v in sorted(p.villages.all(), key=lambda v: v.code)),
+        ]  # fmt: skip
+        self.add(url, {
+            "resourceType": "Group",
+            "identifier": [{"system": sid("program"), "value": key}],
+            "active": True,
+            "type": "person",
+            "actual": True,
+            "name": p.title,
+            "managingEntity": _ref(self.facility_url[p.facility_id]),
+            "quantity": len(members),
+            "member": [{"entity": _ref(self.mother_url[e.mother_id]),
+                        "period": {"start": _iso(e.enrolled_at)}} for e in members],
+            "extension": [e for e in extensions if e],
+        })  # fmt: skip
+
+    def session(self, s: Session) -> None:
+        key = session_key(s, self.program_keys)
+        url = full_url("Encounter", f"session/{key}")
+        self.session_url[s.pk] = url
+        agenda = [
+            {"url": ext("agenda-item"), "extension": _clean_list([
+                {"url": "order", "valueInteger": item.order},
+                {"url": "kind", "valueCode": item.kind},
+                {"url": "minutes", "valueInteger": item.duration_minutes},
+                {"url": "notes", "valueString": item.notes} if item.notes else None])}
+            for item in s.agenda_items.all()
+        ]  # fmt: skip
+        self.add(url, {
+            "resourceType": "Encounter",
+            "identifier": [{"system": sid("session"), "value": key}],
+            "status": "finished" if s.starts_at <= timezone.now() else "planned",
+            "class": _code(codes.V3_ACT, "AMB", "ambulatory"),
+            "type": [_concept(cs("encounter-type"), "group-session", "program session",
+                              text=s.title)],
+            "subject": _ref(self.program_url[s.program_id]),
+            "period": {"start": _iso(s.starts_at)},
+            "location": [{"location": {"display": s.venue}}],
+            "participant": [{"individual": {"display": s.facilitator}}],
+            "extension": agenda,
+        })  # fmt: skip
+
+    def attendance(self, a: Attendance) -> None:
+        session_url = self.session_url[a.session_id]
+        mother_url = self.mother_url[a.mother_id]
+        participant = []
+        if a.companion_id and a.companion_id in self.companion_url:
+            participant.append({"individual": _ref(self.companion_url[a.companion_id])})
+        self.add(full_url("Encounter", f"attendance/{session_url}/{mother_url}"), {
+            "resourceType": "Encounter",
+            "status": "finished",
+            "class": _code(codes.V3_ACT, "AMB", "ambulatory"),
+            "type": [_concept(cs("encounter-type"), "session-attendance", "session attendance")],
+            "subject": _ref(mother_url),
+            "partOf": _ref(session_url),
+            "participant": participant,
+            "extension": [_e("companion-present", "Boolean", a.companion_present)],
+        })  # fmt: skip
+
+    # -- instruments
+    def questionnaires(self) -> None:
+        for versions in registry.load_all().values():
+            for definition in versions.values():
+                self.questionnaire(definition)
+
+    def questionnaire(self, d: registry.InstrumentDefinition) -> None:
+        url = codes.questionnaire_url(d.id)
+        items = []
+        for it in d.items:
+            item = {
+                "linkId": it.id,
+                "text": it.label_for("id"),
+                "type": codes.ITEM_TYPE.get(it.type, "string"),
+                "required": it.required,
+                "repeats": it.type == "select_multiple",
+                "answerOption": [
+                    {"valueCoding": _code(cs(f"choice-{it.list_name}"), c.name, c.label.get("id"))}
+                    for c in it.choices
+                ] if codes.ITEM_TYPE.get(it.type) == "choice" else [],
+            }  # fmt: skip
+            items.append(item)
+        self.add(full_url("Questionnaire", f"{url}|{d.version}"), {
+            "resourceType": "Questionnaire",
+            "url": url,
+            "version": d.version,
+            "name": "".join(part.title() for part in d.id.split("_")),
+            "title": d.title("id"),
+            "status": "active",
+            "subjectType": ["Patient"],
+            "description": d.description("id"),
+            "copyright": d.license,
+            "item": items,
+        })  # fmt: skip
+
+    def visit(self, v: Visit) -> None:
+        baby_key = self.baby_key[v.baby_id]
+        n = sum(1 for other in self.sel.visits[: self.sel.visits.index(v)]
+                if other.baby_id == v.baby_id) + 1  # fmt: skip
+        key = f"{baby_key}/V{n}"
+        url = full_url("Encounter", f"visit/{key}")
+        self.visit_url[v.pk] = url
+        klass = codes.VISIT_CLASS.get(v.mode, codes.VISIT_CLASS[""])
+        extensions = [
+            _e("visit-scheduled", "Boolean", v.scheduled),
+            _e("visit-number", "Integer", v.number),
+            _e("visit-due-date", "Date", v.due_date.isoformat()),
+            _e("visit-window", "Period", {"start": v.window_start.isoformat(),
+                                          "end": v.window_end.isoformat()}),
+            _e("visit-mode", "Code", v.mode) if v.mode else None,
+            _e("age-days", "Integer", v.age_days) if v.age_days is not None else None,
+            _e("age-months", "Integer", v.age_months) if v.age_months is not None else None,
+            *(_e("problem", "Code", p) for p in v.problems or []),
+            _e("massage-done", "Boolean", v.massage_done) if v.massage_done is not None else None,
+            _e("massage-by", "Code", v.massage_by) if v.massage_by else None,
+            _e("weight-g", "Integer", v.weight_g) if v.weight_g is not None else None,
+            _e("referral-made", "Boolean", v.referral_made),
+            _e("notes", "String", v.notes) if v.notes else None,
+        ]  # fmt: skip
+        self.add(url, {
+            "resourceType": "Encounter",
+            "identifier": [{"system": sid("visit"), "value": key}],
+            "status": "finished" if v.done_on else "planned",
+            "class": _code(codes.V3_ACT, *klass),
+            "type": [{"coding": [_code(cs("encounter-type"), "followup-contact", "follow-up visit"),
+                                 _code(cs("followup-contact"), v.key)]}],
+            "subject": _ref(self.baby_url[v.baby_id]),
+            "period": {"start": v.done_on.isoformat()} if v.done_on else None,
+            "extension": [e for e in extensions if e],
+        })  # fmt: skip
+        if v.feeding_status:
+            obs_key = f"{key}/breastfeeding-status"
+            self.add(full_url("Observation", obs_key), {
+                "resourceType": "Observation",
+                "status": "final",
+                "category": [_concept(codes.OBS_CATEGORY, "survey", "Survey")],
+                "code": _concept(codes.LOINC, codes.BREASTFEEDING_STATUS, "Breastfeeding status"),
+                "subject": _ref(self.baby_url[v.baby_id]),
+                "encounter": _ref(url),
+                "effectiveDateTime": (v.done_on or v.due_date).isoformat(),
+                "valueCodeableConcept": _concept(cs("feeding-status"), v.feeding_status),
+                "derivedFrom": [_ref(self._response_url(v.recall_id))] if v.recall_id else [],
+            })  # fmt: skip
+
+    def _response_url(self, response_id: int) -> str:
+        response = next(r for r in self.sel.responses if r.pk == response_id)
+        return full_url("QuestionnaireResponse", str(response.submission_uuid))
+
+    def response(self, r: Response) -> None:
+        url = full_url("QuestionnaireResponse", str(r.submission_uuid))
+        visit = getattr(r, "visit", None)
+        visit_url = self.visit_url.get(visit.pk) if visit is not None else None
+        encounter = self.session_url.get(r.session_id) if r.session_id else visit_url
+        try:
+            definition = registry.get(r.instrument_id, r.instrument_version)
+        except registry.UnknownInstrumentError:
+            definition = None
+        extensions = [
+            _e("program", "Reference", _ref(self.program_url[r.program_id]))
+            if r.program_id in self.program_url else None,
+            _e("timepoint", "Code", r.timepoint),
+            _e("followup-number", "Integer", r.followup_number),
+            _e("observer", "Code", r.observer),
+            _e("source", "Code", r.source),
+            _e("performed-by", "Reference", _ref(self.companion_url[r.performed_by_companion_id]))
+            if r.performed_by_companion_id in self.companion_url else None,
+            _e("visit", "Reference", _ref(visit_url)) if visit_url else None,
+        ]  # fmt: skip
+        self.add(url, {
+            "resourceType": "QuestionnaireResponse",
+            "identifier": {"system": codes.URI_SYSTEM, "value": f"urn:uuid:{r.submission_uuid}"},
+            "questionnaire": f"{codes.questionnaire_url(r.instrument_id)}|{r.instrument_version}",
+            "status": "completed" if r.complete else "in-progress",
+            "subject": _ref(self.mother_url[r.mother_id]),
+            "encounter": _ref(encounter) if encounter else None,
+            "authored": _iso(r.collected_at),
+            "item": answer_items(definition, r.answers or {}),
+            "extension": [e for e in extensions if e],
+        })  # fmt: skip
+        observed = OBSERVED_CATEGORIES.get(r.instrument_id)
+        if observed and r.category:
+            component = []
+            if r.score_pct is not None:
+                component.append({
+                    "code": _concept(cs("observation"), "score-percent", "score (%)"),
+                    "valueQuantity": {"value": round(r.score_pct, 2), "unit": "%",
+                                      "system": codes.UCUM, "code": "%"}})  # fmt: skip
+            self.add(full_url("Observation", f"{r.submission_uuid}/{observed}"), {
+                "resourceType": "Observation",
+                "status": "final",
+                "category": [_concept(codes.OBS_CATEGORY, "survey", "Survey")],
+                "code": _concept(cs("observation"), observed, observed.replace("-", " ")),
+                "subject": _ref(self.mother_url[r.mother_id]),
+                "encounter": _ref(encounter) if encounter else None,
+                "effectiveDateTime": _iso(r.collected_at),
+                "valueCodeableConcept": _concept(cs(observed), r.category),
+                "component": component,
+                "derivedFrom": [_ref(url)],
+            })  # fmt: skip
+
+
+def _clean_list(values: list) -> list:
+    return [v for v in values if v]
+
+
+def answer_items(definition, answers: dict) -> list[dict]:
+    """QuestionnaireResponse items in the definition's order (unknown items last)."""
+    order = list(definition.item_ids) if definition else []
+    keys = [k for k in order if k in answers] + sorted(k for k in answers if k not in order)
+    items = []
+    for key in keys:
+        value = answers[key]
+        item = definition.item(key) if definition and key in definition.item_ids else None
+        values = value if isinstance(value, list) else [value]
+        out = []
+        for v in values:
+            if isinstance(v, bool):
+                out.append({"valueBoolean": v})
+            elif isinstance(v, int):
+                out.append({"valueInteger": v})
+            elif item is not None and item.choices:
+                out.append({"valueCoding": _code(cs(f"choice-{item.list_name}"), str(v))})
+            else:
+                out.append({"valueString": str(v)})
+        items.append({"linkId": key, "answer": out})
+    return items
+
+
+def bundle_build(
+    *, user: User | None = None, program: Program | None = None, since: date | None = None
+) -> dict:
+    """The Bundle (type ``collection``) of everything in scope, as a JSON-ready dict."""
+    sel = select(user=user, program=program, since=since)
+    entries = BundleWriter(sel).build()
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": _iso(timezone.now()),
+        "entry": entries,
+    }
+
+
+def exported_mothers(bundle: dict) -> list[str]:
+    """laktasi identifiers of the mothers a bundle holds (for the access log)."""
+    found = []
+    for entry in bundle.get("entry", []):
+        res = entry["resource"]
+        if res["resourceType"] == "Patient":
+            for ident in res.get("identifier", []):
+                if ident.get("system") == sid("mother"):
+                    found.append(ident["value"])
+    return found

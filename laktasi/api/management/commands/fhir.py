@@ -1,0 +1,69 @@
+"""``laktasi fhir export|import``: FHIR R4 Bundles in the shape SATUSEHAT uses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from laktasi.api.fhir.export import bundle_build, exported_mothers
+from laktasi.api.fhir.importer import BundleImportError, bundle_import
+from laktasi.api.fhir.validation import validate_bundle
+from laktasi.mothers.models import Mother
+from laktasi.privacy.models import AccessAction
+from laktasi.privacy.services import access_log_record
+from laktasi.programs.models import Program
+
+
+class Command(BaseCommand):
+    help = "Export a FHIR R4 Bundle (collection) or import one written by laktasi."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        export = sub.add_parser("export", help="write a Bundle")
+        export.add_argument("--program", type=int, help="only this program's mothers (pk)")
+        export.add_argument("--since", type=date.fromisoformat, help="changed since YYYY-MM-DD")
+        export.add_argument("-o", "--output", default="-", help="file (default: stdout)")
+        export.add_argument("--no-validate", action="store_true",
+                            help="skip validation with fhir.resources")  # fmt: skip
+        imp = sub.add_parser("import", help="read a Bundle written by laktasi")
+        imp.add_argument("file", help="the Bundle JSON file")
+
+    def handle(self, *args, action: str, **options):
+        if action == "export":
+            self.export(options)
+        else:
+            self.load(options["file"])
+
+    def export(self, options) -> None:
+        program = None
+        if options.get("program") is not None:
+            program = Program.objects.filter(pk=options["program"]).first()
+            if program is None:
+                raise CommandError(f"no program with id {options['program']}")
+        bundle = bundle_build(program=program, since=options.get("since"))
+        if not options.get("no_validate"):
+            problems = validate_bundle(bundle)
+            if problems:
+                raise CommandError("invalid Bundle:\n" + "\n".join(problems[:20]))
+        for mother in Mother.objects.filter(identifier__in=exported_mothers(bundle)):
+            access_log_record(user=None, mother=mother, action=AccessAction.EXPORT_JSON,
+                              channel="cli")  # fmt: skip
+        text = json.dumps(bundle, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        if options["output"] == "-":
+            sys.stdout.write(text)
+        else:
+            Path(options["output"]).write_text(text, encoding="utf-8")
+            self.stderr.write(f"{len(bundle['entry'])} resources written to {options['output']}")
+
+    def load(self, filename: str) -> None:
+        try:
+            bundle = json.loads(Path(filename).read_text(encoding="utf-8"))
+            counts = bundle_import(bundle=bundle)
+        except (OSError, json.JSONDecodeError, BundleImportError) as exc:
+            raise CommandError(str(exc)) from exc
+        for name, n in counts.items():
+            self.stdout.write(f"{name}: {n}")

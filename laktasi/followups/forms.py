@@ -1,0 +1,82 @@
+"""The visit form: when and how, the 24-hour recall, problems, massage, weight, referral."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from laktasi.followups.models import RECALL_INSTRUMENT, MassageBy, Problem, VisitMode
+from laktasi.instruments import registry
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+MASSAGE = [("", _("not asked")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class VisitForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("Visit date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    mode = forms.ChoiceField(label=_("How"), choices=VisitMode.choices, widget=forms.RadioSelect)
+    problems = forms.MultipleChoiceField(
+        label=_("Breastfeeding problems"),
+        choices=Problem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    massage = forms.ChoiceField(
+        label=_("Is the oxytocin massage still being done?"),
+        choices=MASSAGE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    massage_by = forms.ChoiceField(
+        label=_("Who does the massage?"),
+        choices=[("", "—"), *MassageBy.choices],
+        required=False,
+    )
+    weight_g = forms.IntegerField(
+        label=_("Weight (g), if measured"), required=False, min_value=500, max_value=15000
+    )
+    referral_made = forms.BooleanField(label=_("Referral made"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_on"].initial = timezone.localdate()
+        lang = (get_language() or "id")[:2]
+        self.recall = registry.get(RECALL_INSTRUMENT)
+        self.recall_fields = []
+        age_item = self.recall.scoring["age_item"]
+        for item in self.recall.items:
+            if item.id == age_item:
+                continue
+            name = f"recall_{item.id}"
+            self.fields[name] = forms.ChoiceField(
+                label=item.label_for(lang), choices=YES_NO, widget=forms.RadioSelect
+            )
+            self.recall_fields.append(name)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("massage") != "yes" and data.get("massage_by"):
+            data["massage_by"] = ""
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        massage = {"yes": True, "no": False}.get(data.get("massage") or "")
+        return {
+            "done_on": data["done_on"],
+            "mode": data["mode"],
+            "recall_answers": {n.removeprefix("recall_"): data[n] for n in self.recall_fields},
+            "problems": data.get("problems") or [],
+            "massage_done": massage,
+            "massage_by": data.get("massage_by") or "",
+            "weight_g": data.get("weight_g"),
+            "referral_made": bool(data.get("referral_made")),
+            "notes": data.get("notes") or "",
+        }

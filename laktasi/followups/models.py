@@ -1,0 +1,251 @@
+"""Follow-up to six months: plans (the contact schedule), visits and per-facility snapshots.
+
+The default schedule follows WHO's advice of at least six counselling contacts (FACTS §8.3);
+the timing of the contacts is not sourced there ([U]), so it is a configurable default:
+a program may have its own :class:`FollowupPlan`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from laktasi.core.models import TimeStamped
+from laktasi.instruments.models import Response
+from laktasi.mothers.models import Baby
+from laktasi.places.models import Facility
+from laktasi.programs.models import Program
+
+# key, label (English msgid, translated at render), due day of life, days before, days after.
+# Days 1-3, 7, 14, 28, then months 2-6 (a month = 30.4375 days, rounded). [U] FACTS §8.3.
+DEFAULT_CONTACTS: list[dict] = [
+    {"key": "d1_3", "label": "day 1–3", "day": 2, "before": 1, "after": 1},
+    {"key": "d7", "label": "day 7", "day": 7, "before": 2, "after": 3},
+    {"key": "d14", "label": "day 14", "day": 14, "before": 3, "after": 4},
+    {"key": "d28", "label": "day 28", "day": 28, "before": 5, "after": 7},
+    {"key": "m2", "label": "month 2", "day": 61, "before": 10, "after": 10},
+    {"key": "m3", "label": "month 3", "day": 91, "before": 10, "after": 10},
+    {"key": "m4", "label": "month 4", "day": 122, "before": 10, "after": 10},
+    {"key": "m5", "label": "month 5", "day": 152, "before": 10, "after": 10},
+    {"key": "m6", "label": "month 6", "day": 175, "before": 7, "after": 7},
+]
+SIX_MONTHS_DAYS = 183  # follow-up ends (and survival is censored) at 6 months
+CONTACT_LABELS = {
+    "d1_3": _("day 1–3"),
+    "d7": _("day 7"),
+    "d14": _("day 14"),
+    "d28": _("day 28"),
+    "m2": _("month 2"),
+    "m3": _("month 3"),
+    "m4": _("month 4"),
+    "m5": _("month 5"),
+    "m6": _("month 6"),
+}
+RECALL_INSTRUMENT = "feeding_recall_24h"
+SMOOTHNESS_INSTRUMENT = "milk_smoothness"
+
+
+def default_contacts() -> list[dict]:
+    return [dict(c) for c in DEFAULT_CONTACTS]
+
+
+def validate_contacts(value) -> None:
+    """A plan is a list of contacts with a unique key, a due day and a window around it."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("The plan needs at least one contact."))
+    keys = set()
+    for contact in value:
+        if not isinstance(contact, dict) or not {"key", "day"} <= set(contact):
+            raise ValidationError(_("Every contact needs a key and a day."))
+        day, before, after = contact["day"], contact.get("before", 0), contact.get("after", 0)
+        if not all(isinstance(v, int) and v >= 0 for v in (day, before, after)):
+            raise ValidationError(_("Days must be whole numbers, zero or more."))
+        if contact["key"] in keys:
+            raise ValidationError(_("Contact keys must be unique."))
+        keys.add(contact["key"])
+
+
+class FollowupPlan(TimeStamped):
+    """A program's own visit schedule; babies outside such a program get the default."""
+
+    program = models.OneToOneField(
+        Program,
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="followup_plan",
+    )
+    contacts = models.JSONField(
+        _("contacts"),
+        default=default_contacts,
+        validators=[validate_contacts],
+        help_text=_(
+            'List of contacts: {"key": "d7", "label": "day 7", "day": 7, "before": 2, '
+            '"after": 3} — due on that day of life, open from day-before to day+after.'
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up plan")
+        verbose_name_plural = _("follow-up plans")
+
+    def __str__(self) -> str:
+        return f"{self.program}"
+
+
+class VisitMode(models.TextChoices):
+    HOME = "home", _("home visit")
+    POSYANDU = "posyandu", _("at the posyandu")
+    PHONE = "phone", _("phone call")
+
+
+class Problem(models.TextChoices):
+    SORE_NIPPLES = "sore_nipples", _("sore or cracked nipples")
+    ENGORGEMENT = "engorgement", _("engorgement (swollen, hard breasts)")
+    MASTITIS = "mastitis_signs", _("mastitis signs (red, hot, painful breast, fever)")
+    LOW_SUPPLY = "low_supply_worry", _("worried about low milk supply")
+    NOT_GAINING = "baby_not_gaining", _("baby not gaining weight")
+
+
+# Problems that need referral to the bidan/puskesmas. [U]: FACTS has no referral rule; a
+# configurable default (settings.LAKTASI_REFERRAL_PROBLEMS overrides it).
+REFERRAL_PROBLEMS = ("mastitis_signs", "baby_not_gaining")
+
+
+class MassageBy(models.TextChoices):
+    HUSBAND = "husband", _("husband")
+    FAMILY = "family", _("other family member")
+    HEALTH_WORKER = "health_worker", _("bidan or kader")
+    OTHER = "other", _("someone else")
+
+
+class Visit(TimeStamped):
+    """One contact of a baby's schedule (or an extra contact), done or not yet.
+
+    A scheduled visit is open from ``window_start`` to ``window_end``; it is *missed* when
+    the window has closed without ``done_on``. ``feeding_status``, ``age_days`` and
+    ``age_months`` are copied from the recall when the visit is recorded, for the indicators.
+    """
+
+    baby = models.ForeignKey(
+        Baby, verbose_name=_("baby"), on_delete=models.CASCADE, related_name="visits"
+    )
+    key = models.CharField(_("contact"), max_length=16)
+    number = models.PositiveSmallIntegerField(_("number"))
+    scheduled = models.BooleanField(_("scheduled"), default=True)
+    due_date = models.DateField(_("due date"))
+    window_start = models.DateField(_("window opens"))
+    window_end = models.DateField(_("window closes"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    mode = models.CharField(_("how"), max_length=10, choices=VisitMode.choices, blank=True)
+    recall = models.OneToOneField(
+        Response,
+        verbose_name=_("24-hour feeding recall"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visit",
+    )
+    feeding_status = models.CharField(_("feeding status"), max_length=16, blank=True)
+    age_days = models.PositiveSmallIntegerField(_("age (days)"), null=True, blank=True)
+    age_months = models.PositiveSmallIntegerField(
+        _("age (completed months)"), null=True, blank=True
+    )
+    problems = models.JSONField(_("breastfeeding problems"), default=list, blank=True)
+    massage_done = models.BooleanField(_("oxytocin massage still done"), null=True, blank=True)
+    massage_by = models.CharField(
+        _("massage done by"), max_length=16, choices=MassageBy.choices, blank=True
+    )
+    weight_g = models.PositiveIntegerField(
+        _("weight (g)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(500), MaxValueValidator(15000)],
+    )
+    referral_made = models.BooleanField(_("referral made"), default=False)
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["baby", "due_date", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["baby", "key"],
+                condition=models.Q(scheduled=True),
+                name="visit_one_per_contact",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window_start__lte=models.F("window_end")),
+                name="visit_window_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["window_start", "window_end"]),
+            models.Index(fields=["baby", "done_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.due_date:%d/%m/%Y}"
+
+    @property
+    def label(self) -> str:
+        return str(CONTACT_LABELS.get(self.key, self.key))
+
+    def clean(self) -> None:
+        bad = set(self.problems or []) - set(Problem.values)
+        if bad:
+            raise ValidationError({"problems": _("Unknown problem.")})
+        if self.massage_by and self.massage_done is False:
+            raise ValidationError({"massage_by": _("The massage is not done: leave 'by' empty.")})
+
+
+class SnapshotMetric(models.TextChoices):
+    FEEDING = "feeding", _("feeding status at the latest recall under six months")
+    SURVIVAL = "survival", _("time to the end of exclusive breastfeeding")
+    VISITS = "visits", _("visits due, done and missed")
+    EIBF = "eibf", _("early initiation of breastfeeding")
+    MOTHERS = "mothers", _("mothers registered")
+
+
+class IndicatorSnapshot(models.Model):
+    """Pre-aggregated counts per facility, so dashboards stay fast at province scale.
+
+    Rebuilt by ``laktasi dashboards refresh`` (cron) and, for one facility, whenever one of
+    its visits is recorded. Rows hold counts only, never a person.
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    area = models.CharField(max_length=13, blank=True)  # the facility's village code
+    as_of = models.DateField()
+    metric = models.CharField(max_length=10, choices=SnapshotMetric.choices)
+    status = models.CharField(max_length=16, blank=True)
+    age_month = models.SmallIntegerField(null=True)
+    duration_days = models.IntegerField(null=True)
+    event = models.BooleanField(null=True)
+    husband_massage = models.BooleanField(null=True)
+    primipara = models.BooleanField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["metric", "facility"]),
+            models.Index(fields=["metric", "area"]),
+            # LIKE 'code.%' prefix searches on PostgreSQL whatever the database's collation
+            models.Index(
+                fields=["area"], name="snapshot_area_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.facility_id} {self.status} {self.n}"

@@ -1,0 +1,133 @@
+"""Follow-up pages: the cadre's task list, recording a visit, a baby's follow-up."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from laktasi.followups.forms import VisitForm
+from laktasi.followups.messages import whatsapp_link
+from laktasi.followups.selectors import baby_alerts, baby_visits, task_list, task_state, visit_get
+from laktasi.followups.services import visit_record
+from laktasi.mothers.selectors import baby_get
+
+ALERT_LABELS = {
+    "not_exclusive": gettext_lazy("Last recall: not exclusive breastfeeding"),
+    "formula_or_prelacteal": gettext_lazy("Formula, animal milk or prelacteal-type feed given"),
+    "referral": gettext_lazy("Problem that needs referral"),
+    "belum_lancar": gettext_lazy("Milk not yet flowing well (belum lancar) at last check"),
+    "two_missed": gettext_lazy("Two visits missed in a row"),
+}
+FEEDING_LABELS = {
+    "exclusive": gettext_lazy("exclusive"),
+    "predominant": gettext_lazy("predominant"),
+    "partial": gettext_lazy("partial"),
+    "mixed_milk": gettext_lazy("mixed milk"),
+    "not_breastfed": gettext_lazy("not breastfed"),
+}
+STATE_LABELS = {
+    "today": gettext_lazy("due"),
+    "overdue": gettext_lazy("overdue"),
+    "upcoming": gettext_lazy("coming up"),
+    "missed": gettext_lazy("missed"),
+    "done": gettext_lazy("done"),
+}
+
+
+def _personal_only(request) -> None:
+    if not request.user.sees_personal_data:
+        raise Http404
+
+
+LIST_LIMIT = 20  # longer "coming up" and "missed" lists open on request (?show=...)
+
+
+@login_required
+def task_list_view(request):
+    _personal_only(request)
+    tasks = task_list(user=request.user)
+    show = request.GET.get("show", "")
+    record_url = reverse("followups:record", args=[0])
+    baby_url = reverse("followups:baby", args=[0])
+    dates_text = _("due %(due)s (window %(start)s – %(end)s)")
+    visit_text = _("visit %(label)s")
+    groups = []
+    for key, title, items in (
+        ("overdue", _("Overdue"), tasks.overdue),
+        ("today", _("Due today"), tasks.due_today),
+        ("upcoming", _("Coming up (next 14 days)"), tasks.upcoming),
+        ("missed", _("Missed"), tasks.missed),
+    ):
+        shown = items if key in {"overdue", "today"} or show == key else items[:LIST_LIMIT]
+        for task in shown:
+            visit = task.visit
+            task.alert_labels = [ALERT_LABELS[c] for c in task.alerts]
+            task.state_label = STATE_LABELS[task.state]
+            task.whatsapp = whatsapp_link(visit) if task.state != "missed" else ""
+            # Built here, not with {% url %}/{% blocktranslate %} per card: long lists stay fast.
+            task.record_url = record_url.replace("/0/", f"/{visit.pk}/")
+            task.baby_url = baby_url.replace("/0/", f"/{visit.baby_id}/")
+            task.dates_text = dates_text % {
+                "due": f"{visit.due_date:%d/%m/%Y}",
+                "start": f"{visit.window_start:%d/%m/%Y}",
+                "end": f"{visit.window_end:%d/%m/%Y}",
+            }
+            task.visit_text = visit_text % {"label": visit.label}
+        groups.append((key, title, shown, len(items)))
+    alert_rows = [
+        (baby, [ALERT_LABELS[c] for c in tasks.alerts[baby.pk]]) for baby in tasks.alert_babies
+    ]
+    context = {"tasks": tasks, "groups": groups, "alert_rows": alert_rows}
+    return render(request, "followups/tasks.html", context)
+
+
+@login_required
+def visit_record_view(request, pk: int):
+    _personal_only(request)
+    visit = visit_get(user=request.user, pk=pk)
+    if visit.done_on is not None:
+        return redirect("followups:baby", pk=visit.baby_id)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_record(visit=visit, recorded_by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("followups:tasks")
+    context = {
+        "visit": visit,
+        "baby": visit.baby,
+        "form": form,
+        "recall_fields": [form[name] for name in form.recall_fields],
+    }
+    return render(request, "followups/visit_form.html", context)
+
+
+@login_required
+def baby_followup_view(request, pk: int):
+    _personal_only(request)
+    baby = baby_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    visits = list(baby_visits(user=request.user, baby=baby))
+    for visit in visits:
+        visit.state = task_state(visit, today)
+        visit.state_label = STATE_LABELS[visit.state]
+        visit.feeding_label = FEEDING_LABELS.get(visit.feeding_status, visit.feeding_status)
+    alerts = baby_alerts(babies=[baby], today=today).get(baby.pk, [])
+    context = {
+        "baby": baby,
+        "visits": visits,
+        "alerts": [ALERT_LABELS[c] for c in alerts],
+        "age_days": (today - baby.birth_date).days,
+    }
+    return render(request, "followups/baby.html", context)

@@ -1,0 +1,636 @@
+"""Instrument responses: KoboToolbox / ODK Central exports of laktasi's XLSForms, and the
+laktasi response template.
+
+Columns are recognised by the XLSForm's own names and labels (both languages), with group
+paths (``group/field`` from Kobo, ``group-field`` from ODK Central) reduced to the field, and
+select_multiple either as one space-separated column or one 0/1 column per choice
+(``item/choice``). The submission's ``meta/instanceID`` (or ``KEY``, ``_uuid``,
+``submission_uuid``) is the idempotency key; a row without one gets a deterministic
+UUID5 of (instrument, program, mother, timepoint, follow-up number, observer), so a template
+re-imported is skipped too. Rows are scored with the one scoring module and written with
+``bulk_create`` in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from laktasi.imports.importers.base import (
+    MSG_BAD_IDENTIFIER,
+    MSG_MOTHER_NOT_FOUND,
+    MSG_NO_CONSENT,
+    Context,
+    Importer,
+    Plan,
+    Progress,
+    cell,
+    consent_in_force,
+    match_mothers,
+    mother_ref,
+    resolve,
+)
+from laktasi.imports.parsers import (
+    FORMULA,
+    CellError,
+    FileRejected,
+    Table,
+    clean_text,
+    header_key,
+    parse_datetime,
+    parse_int,
+)
+from laktasi.instruments import registry, scoring
+from laktasi.instruments.models import Observer, Response, Source, Timepoint
+from laktasi.instruments.services import program_rules
+from laktasi.instruments.xlsform import build_sheets
+
+NAMESPACE = uuid.UUID("6f0f5a54-3f4e-4d3b-9a39-6c6161637461")
+IDENTIFIER_RE = re.compile(r"^LK-[A-Z2-7]{8}$")
+BATCH = 1000
+TIMEPOINTS = frozenset(Timepoint.values)
+OBSERVERS = frozenset(Observer.values)
+META = {
+    "meta/instanceid": "instance", "meta-instanceid": "instance", "instanceid": "instance",
+    "key": "instance", "_uuid": "uuid", "submission_uuid": "uuid", "uuid": "uuid",
+    "end": "end", "_submission_time": "submission_time", "submissiondate": "submission_time",
+    "collected_at": "collected_at", "mother_id": "mother_id", "nik": "nik",
+    "timepoint": "timepoint", "followup_number": "followup_number", "observer": "observer",
+}  # fmt: skip
+IGNORED = {
+    "_id", "start", "today", "deviceid", "username", "phonenumber", "subscriberid", "simserial",
+    "_validation_status", "_notes", "_status", "_submitted_by", "__version__", "_tags",
+    "_index", "_xform_id_string", "formhub/uuid", "meta/rootuuid", "meta/deprecatedid",
+    "laktasi_row", "laktasi_errors", "meta/instancename", "intro", "reviewstate", "submitterid", "submittername",
+    "attachmentspresent", "attachmentsexpected", "status", "edits", "formversion",
+    "_attachments", "_geolocation", "_media_all_received", "_total_media", "_media_count",
+    "meta-instancename", "_parent_index", "_version_",
+}  # fmt: skip
+TIMEPOINT_WORDS = {
+    "pre": "pre", "pretest": "pre", "pre-test": "pre", "sebelum": "pre",
+    "post": "post", "posttest": "post", "post-test": "post", "sesudah": "post", "setelah": "post",
+    "followup": "followup", "follow-up": "followup", "tindak lanjut": "followup",
+}  # fmt: skip
+TRUE_WORDS = {"1", "true", "benar", "b", "ya", "yes", "y", "iya"}
+FALSE_WORDS = {"0", "false", "salah", "s", "tidak", "no", "n", "t"}
+
+MSG_ALREADY_RECORDED = _(
+    "This instrument is already recorded for this mother at this timepoint (another "
+    "submission); correct it in laktasi instead of importing it again."
+)
+MSG_DUPLICATE_IN_FILE = _(
+    "Another row of this file records the same mother, instrument and timepoint."
+)
+MSG_BAD_UUID = _("The submission ID %(value)s is not a valid UUID.")
+MSG_TIMEPOINT = _("Timepoint must be pre, post or followup.")
+MSG_FOLLOWUP = _("A follow-up needs its number (1 to 99).")
+MSG_OBSERVER = _("Observer must be primary or second.")
+
+
+@dataclass(frozen=True)
+class FormLabels:
+    """Names by label (both languages) for one instrument version, from its XLSForm."""
+
+    fields: dict[str, str]
+    choices: dict[str, dict[str, str]]
+
+
+@lru_cache(maxsize=64)
+def form_labels(instrument_id: str, version: str) -> FormLabels:
+    definition = registry.get(instrument_id, version)
+    sheets = build_sheets(definition, langs=("id", "en"))
+    fields: dict[str, str] = {}
+    for row in sheets["survey"]:
+        for key, value in row.items():
+            if key.startswith("label::") and value:
+                fields.setdefault(header_key(str(value)), row["name"])
+    choices: dict[str, dict[str, str]] = {}
+    for row in sheets["choices"]:
+        target = choices.setdefault(row["list_name"], {})
+        target[header_key(row["name"])] = row["name"]
+        for key, value in row.items():
+            if key.startswith("label::") and value:
+                target.setdefault(header_key(str(value)), row["name"])
+    return FormLabels(fields, choices)
+
+
+@lru_cache(maxsize=1)
+def _all_known() -> frozenset[str]:
+    known = set(META) | IGNORED
+    for versions in registry.load_all().values():
+        for definition in versions.values():
+            known |= set(definition.item_ids)
+            known |= set(form_labels(definition.id, definition.version).fields)
+    return frozenset(known)
+
+
+def _segments(header: str) -> list[str]:
+    key = header_key(header)
+    segs = [key]
+    if "/" in key:
+        segs = [s for s in key.split("/") if s]
+    elif "-" in key:
+        segs = [s for s in key.split("-") if s]
+    return segs or [key]
+
+
+def _suffixes(key: str) -> list[str]:
+    """``a/b/c`` → ``a/b/c``, ``b/c``, ``c`` (group paths before a label or name)."""
+    sep = "/" if "/" in key else "-"
+    parts = key.split(sep)
+    return [sep.join(parts[i:]).strip() for i in range(len(parts))]
+
+
+@dataclass
+class Binding:
+    meta: dict[str, int] = field(default_factory=dict)
+    items: dict[str, int] = field(default_factory=dict)
+    choices: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+
+    def item_column(self, header: list[str], item_id: str) -> str:
+        pos = self.items.get(item_id)
+        if pos is None and item_id in self.choices:
+            pos = self.choices[item_id][0][1]
+        return header[pos] if pos is not None else item_id
+
+
+def bind(header: list[str], definition: registry.InstrumentDefinition) -> Binding:
+    """Assign each column to a metadata field, an item or a select_multiple choice."""
+    labels = form_labels(definition.id, definition.version)
+    items = {it.id: it for it in definition.items}
+    b = Binding()
+    for pos, name in enumerate(header):
+        key = header_key(name)
+        if not key:
+            continue
+        segs = _segments(name)
+        last = segs[-1]
+        target = META.get(key) or META.get(last)
+        if target:
+            b.meta.setdefault(target, pos)
+            continue
+        if key in IGNORED or last in IGNORED:
+            continue
+        if last in items:
+            b.items.setdefault(last, pos)
+            continue
+        if len(segs) >= 2 and segs[-2] in items and items[segs[-2]].type == "select_multiple":
+            item = items[segs[-2]]
+            if last in item.choice_names:
+                b.choices.setdefault(item.id, []).append((last, pos))
+                continue
+        label_target = next((labels.fields[k] for k in _suffixes(key) if k in labels.fields), None)
+        if label_target in META:
+            b.meta.setdefault(META[label_target], pos)
+            continue
+        if label_target in items:
+            b.items.setdefault(label_target, pos)
+            continue
+        if "/" in key:
+            parent, _sep, child = key.rpartition("/")
+            item_id = next((labels.fields[k] for k in _suffixes(parent) if k in labels.fields), "")
+            item_id = item_id or parent.rpartition("/")[2]
+            item = items.get(item_id)
+            if item and item.type == "select_multiple" and item.list_name:
+                choice = labels.choices.get(item.list_name, {}).get(child)
+                if choice:
+                    b.choices.setdefault(item.id, []).append((choice, pos))
+                    continue
+        b.ignored.append(name)
+    return b
+
+
+def detect_instrument(header: list[str], ctx: Context) -> registry.InstrumentDefinition:
+    """The instrument chosen by the user, or the one whose items the columns name best."""
+    if ctx.instrument_id:
+        try:
+            return registry.get(ctx.instrument_id, ctx.instrument_version or None)
+        except registry.UnknownInstrumentError as exc:
+            raise FileRejected(_("Unknown instrument %(name)s."), name=ctx.instrument_id) from exc
+    scored = []
+    for versions in registry.load_all().values():
+        for definition in versions.values():
+            b = bind(header, definition)
+            hits = len(b.items) + len(b.choices)
+            scored.append((hits, definition.version_key, definition))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    if not scored or scored[0][0] == 0:
+        raise FileRejected(
+            _("No instrument item was recognised in the header; choose the instrument.")
+        )
+    top = scored[0]
+    rivals = [s for s in scored[1:] if s[0] == top[0] and s[2].id != top[2].id]
+    if rivals:
+        raise FileRejected(
+            _("The columns fit several instruments (%(names)s); choose the instrument."),
+            names=", ".join([top[2].id, *(r[2].id for r in rivals)]),
+        )
+    return top[2]
+
+
+def _choice_value(item: registry.Item, text: str, labels: FormLabels) -> str:
+    if text in item.choice_names:
+        return text
+    low = text.lower()
+    if low in item.choice_names:
+        return low
+    by_label = labels.choices.get(item.list_name or "", {}).get(header_key(text))
+    if by_label:
+        return by_label
+    if item.type == "true_false":
+        return "true" if low in TRUE_WORDS else "false" if low in FALSE_WORDS else text
+    if item.type == "yes_no":
+        return "yes" if low in TRUE_WORDS else "no" if low in FALSE_WORDS else text
+    return text
+
+
+def _answer(item: registry.Item, raw: Any, labels: FormLabels) -> Any:
+    if raw is FORMULA:
+        raise CellError(_("Formulas are not read; copy the column and paste it as values."))
+    if item.type in ("step", "likert", "integer"):
+        return parse_int(raw)
+    text = clean_text(raw)
+    if not text:
+        return None
+    if item.type == "select_multiple":
+        return [_choice_value(item, tok, labels) for tok in text.split(" ")]
+    if item.type == "text":
+        return text
+    return _choice_value(item, text, labels)
+
+
+@dataclass
+class Candidate:
+    row: int
+    uuid: uuid.UUID | None
+    ref: Any
+    timepoint: str
+    followup: int
+    observer: str
+    collected_at: Any
+    cells: list[Any]
+    mother_pk: int | None = None
+
+
+class ResponsesImporter(Importer):
+    kind = "responses"
+
+    def header_score(self, cells: list[str]) -> int:
+        known = _all_known()
+        return sum(1 for c in cells if c and (header_key(c) in known or _segments(c)[-1] in known))
+
+    def plan(self, table: Table, ctx: Context) -> Plan:
+        plan = Plan(kind=self.kind, rows_read=len(table.rows))
+        definition = detect_instrument(table.header, ctx)
+        plan.instrument_id, plan.instrument_version = definition.id, definition.version
+        binding = bind(table.header, definition)
+        self.labels = form_labels(definition.id, definition.version)
+        if "mother_id" not in binding.meta and "nik" not in binding.meta:
+            raise FileRejected(_("The file has no mother_id (laktasi ID) or NIK column."))
+        if "timepoint" not in binding.meta:
+            raise FileRejected(_("The file has no timepoint column."))
+        if binding.ignored:
+            plan.notes.append(
+                str(_("Columns not used: %(names)s")) % {"names": ", ".join(binding.ignored[:20])}
+            )
+        candidates = [
+            c for c in (self._meta(r, cells, table, binding, plan) for r, cells in table.rows) if c
+        ]
+        self._resolve_mothers(candidates, ctx, table.header, binding, plan)
+        candidates = [c for c in candidates if c.row not in plan.rejected_rows]
+        self._classify(candidates, definition, binding, table.header, ctx, plan)
+        return plan
+
+    # -- pass 1: metadata of every row
+
+    def _meta(self, row, cells, table, b: Binding, plan: Plan) -> Candidate | None:
+        header = table.header
+        col = {k: header[v] for k, v in b.meta.items()}
+        sub_uuid = None
+        raw_id = clean_text(cell(cells, b.meta.get("instance"))) or clean_text(
+            cell(cells, b.meta.get("uuid"))
+        )
+        if raw_id:
+            text = raw_id[5:] if raw_id.lower().startswith("uuid:") else raw_id
+            try:
+                sub_uuid = uuid.UUID(text.strip())
+            except ValueError:
+                column = col.get("instance") or col.get("uuid", "")
+                plan.reject(row, column, raw_id, str(MSG_BAD_UUID) % {"value": raw_id[:40]})
+                return None
+        ref = mother_ref(
+            row,
+            plan,
+            cell(cells, b.meta.get("mother_id")),
+            cell(cells, b.meta.get("nik")) if "nik" in b.meta else None,
+            (col.get("mother_id", "mother_id"), col.get("nik", "nik")),
+        )
+        if ref is not None and ref.identifier and not IDENTIFIER_RE.match(ref.identifier):
+            plan.reject(
+                row, col.get("mother_id", "mother_id"), ref.identifier, str(MSG_BAD_IDENTIFIER)
+            )
+            ref = None
+        timepoint = self._timepoint(cell(cells, b.meta.get("timepoint")))
+        if timepoint is None:
+            plan.reject(
+                row, col["timepoint"], cell(cells, b.meta.get("timepoint")), str(MSG_TIMEPOINT)
+            )
+        followup = 0
+        try:
+            number = parse_int(cell(cells, b.meta.get("followup_number")))
+        except CellError as exc:
+            plan.reject(
+                row,
+                col.get("followup_number", ""),
+                cell(cells, b.meta.get("followup_number")),
+                exc.render(),
+            )
+            number = None
+        if timepoint == Timepoint.FOLLOWUP:
+            if number is None or not 1 <= number <= 99:
+                plan.reject(
+                    row, col.get("followup_number", "followup_number"), number, str(MSG_FOLLOWUP)
+                )
+            else:
+                followup = number
+        observer = clean_text(cell(cells, b.meta.get("observer"))).lower() or Observer.PRIMARY
+        observer = {"1": "primary", "2": "second", "kedua": "second", "pertama": "primary"}.get(
+            observer, observer
+        )
+        if observer not in OBSERVERS:
+            plan.reject(row, col.get("observer", "observer"), observer, str(MSG_OBSERVER))
+        collected = self._collected_at(cells, b, col, row, plan)
+        if ref is None or row in plan.rejected_rows:
+            plan.rejected_rows.add(row)
+            return None
+        return Candidate(row, sub_uuid, ref, timepoint, followup, observer, collected, cells)
+
+    def _timepoint(self, value: Any) -> str | None:
+        text = header_key(clean_text(value))
+        if text in TIMEPOINTS:
+            return text
+        if text in TIMEPOINT_WORDS:
+            return TIMEPOINT_WORDS[text]
+        return self.labels.choices.get("timepoint", {}).get(text)
+
+    @staticmethod
+    def _collected_at(cells, b: Binding, col, row, plan: Plan):
+        for name, naive_utc in (
+            ("collected_at", False),
+            ("end", False),
+            ("submission_time", True),
+        ):
+            if name in b.meta:
+                raw = cell(cells, b.meta[name])
+                try:
+                    moment = parse_datetime(raw, naive_is_utc=naive_utc)
+                except CellError as exc:
+                    plan.reject(row, col[name], raw, exc.render())
+                    return None
+                if moment is not None:
+                    return moment
+        return None
+
+    # -- matching
+
+    def _resolve_mothers(self, candidates, ctx, header, b: Binding, plan: Plan) -> None:
+        found = match_mothers(ctx.user, (c.ref for c in candidates))
+        for c in candidates:
+            c.mother_pk = resolve(c.ref, found)
+            if c.mother_pk is None:
+                column = header[b.meta["mother_id"]] if c.ref.identifier else header[b.meta["nik"]]
+                value = c.ref.identifier or cell(c.cells, b.meta["nik"])
+                plan.reject(c.row, column, value, str(MSG_MOTHER_NOT_FOUND))
+
+    # -- pass 2: decide
+
+    def _classify(self, candidates, definition, b: Binding, header, ctx: Context, plan: Plan):
+        program = ctx.program
+        program_pk = program.pk if program else None
+        for c in candidates:
+            if c.uuid is None:
+                c.uuid = uuid.uuid5(
+                    NAMESPACE,
+                    f"{definition.id}|{program_pk}|{c.mother_pk}|{c.timepoint}|{c.followup}|{c.observer}",
+                )
+        existing_uuids = _existing_uuids([c.uuid for c in candidates])
+        taken = _existing_keys(definition.id, program, {c.mother_pk for c in candidates})
+        consented = consent_in_force({c.mother_pk for c in candidates})
+        labels = form_labels(definition.id, definition.version)
+        rules = program_rules(program=program, instrument=definition)
+        source = (
+            Source.ODK if {"instance", "uuid", "submission_time"} & set(b.meta) else Source.IMPORT
+        )
+        seen_uuids: set[uuid.UUID] = set()
+        memo: dict[Any, scoring.ScoreResult] = {}
+        now = timezone.now()
+        self.answer_cache: dict[tuple, Any] = {}
+        for c in candidates:
+            if c.uuid in existing_uuids or c.uuid in seen_uuids:
+                plan.skipped += 1
+                continue
+            key = (c.mother_pk, c.timepoint, c.followup, c.observer)
+            mother_col = header[b.meta.get("mother_id", b.meta.get("nik", 0))]
+            if key in taken:
+                message = MSG_DUPLICATE_IN_FILE if taken[key] else MSG_ALREADY_RECORDED
+                plan.reject(c.row, mother_col, c.ref.identifier or "NIK", str(message))
+                continue
+            if c.mother_pk not in consented:
+                plan.reject(c.row, mother_col, c.ref.identifier or "NIK", str(MSG_NO_CONSENT))
+                continue
+            answers = self._answers(c, definition, b, header, labels, plan)
+            if answers is None:
+                continue
+            norm = answers
+            memo_key = tuple(norm.items())
+            result = memo.get(memo_key)
+            if result is None:
+                try:
+                    result = memo[memo_key] = scoring.score(definition, norm, rules=rules)
+                except scoring.AnswerError as exc:
+                    column = b.item_column(header, exc.item_id)
+                    value = cell(c.cells, b.items.get(exc.item_id))
+                    plan.reject(c.row, column, value, self._answer_message(exc))
+                    continue
+            seen_uuids.add(c.uuid)
+            taken[key] = True
+            plan.creates.append(
+                Response(
+                    submission_uuid=c.uuid,
+                    mother_id=c.mother_pk,
+                    program=program,
+                    instrument_id=definition.id,
+                    instrument_version=definition.version,
+                    timepoint=c.timepoint,
+                    followup_number=c.followup,
+                    observer=c.observer,
+                    answers=norm,
+                    score_pct=result.score_pct,
+                    category=result.category or "",
+                    complete=result.complete,
+                    details=result.details,
+                    collected_by=ctx.user,
+                    collected_at=c.collected_at or now,
+                    source=source,
+                )
+            )
+
+    def _answers(self, c: Candidate, definition, b: Binding, header, labels, plan) -> dict | None:
+        """The row's answers, validated and normalised item by item.
+
+        Each item's value is converted once per distinct raw cell value (a file repeats
+        the same few values), through the same ``scoring.normalise_answers`` as every
+        other path into laktasi.
+        """
+        answers: dict[str, Any] = {}
+        ok = True
+        cache = self.answer_cache
+        for item in definition.items:
+            if item.id in b.items:
+                raw = cell(c.cells, b.items[item.id])
+                key = (
+                    item.id,
+                    raw
+                    if raw is FORMULA or isinstance(raw, str | int | float | None)
+                    else repr(raw),
+                )
+            elif item.id in b.choices:
+                raw = tuple(cell(c.cells, pos) for _choice, pos in b.choices[item.id])
+                key = (item.id, raw)
+            else:
+                continue
+            outcome = cache.get(key)
+            if outcome is None:
+                outcome = cache[key] = self._convert(item, raw, b, definition, labels)
+            if isinstance(outcome, Exception):
+                pos = b.items.get(item.id)
+                if pos is None and item.id in b.choices:
+                    pos = b.choices[item.id][0][1]
+                message = (
+                    outcome.render()
+                    if isinstance(outcome, CellError)
+                    else self._answer_message(outcome)
+                )
+                plan.reject(
+                    c.row, header[pos] if pos is not None else item.id, cell(c.cells, pos), message
+                )
+                ok = False
+            elif outcome[0] is not None:
+                answers[item.id] = outcome[0]
+        return answers if ok else None
+
+    @staticmethod
+    def _answer_message(exc: scoring.AnswerError) -> str:
+        lang = translation.get_language() or "id"
+        return exc.message_id if lang.startswith("id") else exc.message_en
+
+    @staticmethod
+    def _convert(item, raw, b: Binding, definition, labels):
+        """(normalised value,) or the exception that rejects the cell."""
+        try:
+            if item.id in b.choices:
+                chosen = []
+                for (choice, _pos), value in zip(b.choices[item.id], raw, strict=True):
+                    if value is FORMULA:
+                        raise CellError(
+                            _("Formulas are not read; copy the column and paste it as values.")
+                        )
+                    text = clean_text(value).lower()
+                    if text in TRUE_WORDS:
+                        chosen.append(choice)
+                    elif text and text not in FALSE_WORDS:
+                        raise CellError(
+                            _("Expected 1 (chosen) or 0, got %(value)s."), value=text[:40]
+                        )
+                value = chosen
+            else:
+                value = _answer(item, raw, labels)
+            norm = scoring.normalise_answers(definition, {item.id: value})
+        except (CellError, scoring.AnswerError) as exc:
+            return exc
+        return (norm.get(item.id),)
+
+    # -- writes
+
+    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> None:
+        rows = plan.creates
+        for start in range(0, len(rows), BATCH):
+            insert_responses(rows[start : start + BATCH])
+            progress(min(BATCH, len(rows) - start))
+
+
+def insert_responses(objs: list[Response]) -> None:
+    """Insert validated, scored responses: ``COPY`` on PostgreSQL, ``executemany`` on
+    SQLite, ``bulk_create`` elsewhere. Values are prepared by the model's own fields, and the
+    database's constraints (unique submission UUID, one response per timepoint) still hold.
+    No per-row signals run (as with ``bulk_create``): the import job is the audit record."""
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        Response.objects.bulk_create(objs)
+        return
+    now = timezone.now()
+    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
+    for obj in objs:
+        obj.created_at = obj.updated_at = now
+    table = connection.ops.quote_name(Response._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    encoders = {f.attname: f.encoder for f in fields if f.get_internal_type() == "JSONField"}
+    prepared: dict[tuple, Any] = {}  # most columns repeat a few values (program, instrument…)
+
+    def prep(f, value):
+        if f.attname in encoders:
+            return json.dumps(value, cls=encoders[f.attname])
+        key = (f.attname, value)
+        try:
+            return prepared[key]
+        except KeyError:
+            out = prepared[key] = f.get_db_prep_save(value, connection)
+            return out
+        except TypeError:  # unhashable
+            return f.get_db_prep_save(value, connection)
+
+    rows = [[prep(f, getattr(obj, f.attname)) for f in fields] for obj in objs]
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (model names)
+            cursor.executemany(sql, rows)
+
+
+def _existing_uuids(uuids: list[uuid.UUID]) -> set[uuid.UUID]:
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(uuids), 2000):
+        found |= set(
+            Response.objects.filter(submission_uuid__in=uuids[start : start + 2000]).values_list(
+                "submission_uuid", flat=True
+            )
+        )
+    return found
+
+
+def _existing_keys(instrument_id: str, program, mother_pks: set[int]) -> dict[tuple, bool]:
+    """Timepoints already recorded (value False: in the database, True: earlier in the file)."""
+    ids = sorted(mother_pks)
+    out: dict[tuple, bool] = {}
+    prog = Q(program=program) if program is not None else Q(program__isnull=True)
+    for start in range(0, len(ids), 2000):
+        qs = Response.objects.filter(
+            prog, instrument_id=instrument_id, mother_id__in=ids[start : start + 2000]
+        ).values_list("mother_id", "timepoint", "followup_number", "observer")
+        for key in qs:
+            out[tuple(key)] = False
+    return out

@@ -1,0 +1,217 @@
+"""Writes for imports: store an upload, preview it, commit it all-or-nothing.
+
+A commit re-plans the file inside one database transaction (so it sees the current state)
+and writes every valid row or nothing. By default a file with rejected rows is refused as a
+whole; with ``valid_only`` the valid rows are written and the rejected ones can be
+downloaded as a spreadsheet (:mod:`laktasi.imports.exports`) to fix and upload again.
+Re-importing the same file changes nothing: rows already in laktasi are counted as skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from laktasi.accounts.models import User
+from laktasi.imports.importers.attendance import AttendanceImporter
+from laktasi.imports.importers.base import Context, Importer, Plan
+from laktasi.imports.importers.mothers import MothersImporter
+from laktasi.imports.importers.responses import ResponsesImporter
+from laktasi.imports.models import ImportJob, ImportKind, ImportStatus
+from laktasi.imports.parsers import FileRejected, Table, read_table
+from laktasi.imports.selectors import can_import, importable_facilities, importable_programs
+from laktasi.places.models import Facility
+from laktasi.programs.models import Program
+
+IMPORTERS: dict[str, type[Importer]] = {
+    ImportKind.RESPONSES: ResponsesImporter,
+    ImportKind.MOTHERS: MothersImporter,
+    ImportKind.ATTENDANCE: AttendanceImporter,
+}
+MAX_STORED_ERRORS = 1000
+AUTO = "auto"
+
+
+def importjob_create(
+    *,
+    path: Path,
+    file_name: str,
+    user: User | None,
+    kind: str = AUTO,
+    program: Program | None = None,
+    facility: Facility | None = None,
+    instrument_id: str = "",
+    instrument_version: str = "",
+) -> ImportJob:
+    """Record an upload and keep a copy under ``MEDIA_ROOT/imports/``.
+
+    ``user=None`` is the command-line operator (not scoped). A web user may only import into
+    programs and facilities in their scope.
+    """
+    if user is not None:
+        if not can_import(user=user):
+            raise PermissionDenied("this account cannot import")
+        if (
+            program is not None
+            and not importable_programs(user=user).filter(pk=program.pk).exists()
+        ):
+            raise ValidationError({"program": _("This program is not in your area.")})
+        if (
+            facility is not None
+            and not importable_facilities(user=user).filter(pk=facility.pk).exists()
+        ):
+            raise ValidationError({"facility": _("This facility is not in your area.")})
+    if kind != AUTO and kind not in IMPORTERS:
+        raise ValidationError({"kind": _("Unknown kind of import.")})
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    job = ImportJob(
+        kind=kind if kind != AUTO else "",
+        file_name=Path(file_name).name[:255] or "upload",
+        file_sha256=digest.hexdigest(),
+        file_size=size,
+        created_by=user,
+        program=program,
+        facility=facility,
+        instrument_id=instrument_id,
+        instrument_version=instrument_version,
+    )
+    with path.open("rb") as fh:
+        job.file.save(job.file_name, File(fh), save=False)
+    job.save()
+    return job
+
+
+def _context(job: ImportJob) -> Context:
+    return Context(
+        user=job.created_by if job.created_by_id else None,
+        program=job.program,
+        facility=job.facility,
+        instrument_id=job.instrument_id,
+        instrument_version=job.instrument_version,
+    )
+
+
+def _read(job: ImportJob) -> tuple[Importer, Table]:
+    path = Path(job.file.path)
+    if job.kind:
+        importer = IMPORTERS[job.kind]()
+        return importer, read_table(path, header_score=importer.header_score)
+    candidates = [cls() for cls in IMPORTERS.values()]
+
+    def best_score(cells: list[str]) -> int:
+        return max(imp.header_score(cells) for imp in candidates)
+
+    table = read_table(path, header_score=best_score)
+    importer = max(candidates, key=lambda imp: imp.header_score(table.header))
+    job.kind = importer.kind
+    return importer, table
+
+
+def importjob_plan(*, job: ImportJob) -> Plan:
+    """What a commit would do now, without writing anything. Never raises for bad data."""
+    try:
+        importer, table = _read(job)
+    except FileRejected as exc:
+        plan = Plan(kind=job.kind or AUTO, file_error=exc.render())
+        return plan
+    try:
+        plan = importer.plan(table, _context(job))
+    except FileRejected as exc:
+        plan = Plan(kind=importer.kind, rows_read=len(table.rows), file_error=exc.render())
+        for row, _cells in table.rows:
+            plan.reject(row, "", "", plan.file_error)
+    plan.header, plan.header_row = table.header, table.header_row
+    plan.errors.sort(key=lambda e: e.row)
+    plan.check()
+    return plan
+
+
+def _record(job: ImportJob, plan: Plan, status: str) -> None:
+    """Store the plan's counts: done for committed/partial jobs, "would be" otherwise."""
+    counts = plan.counts
+    job.rows_read, job.created, job.updated = (
+        counts["rows_read"],
+        counts["created"],
+        counts["updated"],
+    )
+    job.skipped, job.rejected = counts["skipped"], counts["rejected"]
+    job.errors = [e.to_dict() for e in plan.errors[:MAX_STORED_ERRORS]]
+    job.notes = ([plan.file_error] if plan.file_error else []) + plan.notes
+    job.instrument_id = plan.instrument_id or job.instrument_id
+    job.instrument_version = plan.instrument_version or job.instrument_version
+    if not job.kind:
+        job.kind = plan.kind if plan.kind in IMPORTERS else ImportKind.RESPONSES
+    job.status = status
+    if status != ImportStatus.PREVIEWED:
+        job.finished_at = timezone.now()
+
+
+def importjob_preview(*, job: ImportJob) -> Plan:
+    """Plan the file and store the preview's errors on the job (nothing else is written)."""
+    plan = importjob_plan(job=job)
+    _record(job, plan, ImportStatus.PREVIEWED)
+    job.save()
+    return plan
+
+
+def importjob_commit(
+    *,
+    job: ImportJob,
+    valid_only: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+) -> Plan:
+    """Write the file's valid rows in one transaction: all of them, or nothing.
+
+    Without ``valid_only`` a file with any rejected row writes nothing (status refused).
+    A job is committed at most once.
+    """
+    progress = progress or (lambda n: None)
+    try:
+        return _commit(job=job, valid_only=valid_only, progress=progress, on_plan=on_plan)
+    except IntegrityError as exc:
+        # Another import wrote the same rows between the plan and the insert: nothing of this
+        # file was written (the transaction rolled back); the next attempt will skip them.
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise ValidationError(
+            gettext_now(
+                "The database refused the rows (was another import running?); nothing was "
+                "written. Try again."
+            )
+        ) from exc
+
+
+def _commit(*, job: ImportJob, valid_only: bool, progress, on_plan) -> Plan:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status in (ImportStatus.COMMITTED, ImportStatus.PARTIAL):
+            raise ValidationError(gettext_now("This file has already been imported."))
+        job.valid_only = valid_only
+        plan = importjob_plan(job=job)
+        if on_plan:
+            on_plan(plan)
+        if plan.file_error and plan.rows_read == 0:
+            _record(job, plan, ImportStatus.FAILED)
+        elif plan.rejected and not valid_only:
+            _record(job, plan, ImportStatus.REFUSED)
+        else:
+            IMPORTERS[plan.kind]().apply(plan, _context(job), progress, job)
+            status = ImportStatus.PARTIAL if plan.rejected else ImportStatus.COMMITTED
+            _record(job, plan, status)
+        job.save()
+    return plan

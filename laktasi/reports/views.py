@@ -1,0 +1,48 @@
+"""The program's report page: choose language, format and sessions; view or download."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from laktasi.programs.selectors import session_list
+from laktasi.reports.exporters import html as html_exporter
+from laktasi.reports.exporters import render as export
+from laktasi.reports.forms import ReportForm
+from laktasi.reports.selectors import report_build, report_program
+
+
+@login_required
+def program_report_view(request, pk: int):
+    program = report_program(user=request.user, pk=pk)
+    sessions = session_list(user=request.user, program=program).order_by("starts_at", "pk")
+    form = ReportForm(
+        request.GET if "format" in request.GET else None,
+        sessions=sessions,
+        allow_quotes=request.user.sees_personal_data,
+        initial={"lang": translation.get_language() or "id"},
+    )
+    context = {"program": program, "form": form, "sections": None}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        chosen = [s.pk for s in data["sessions"]] or None
+        report = report_build(
+            program=program,
+            lang=data["lang"],
+            session_ids=chosen,
+            include_quotes=data.get("quotes", False),
+        )
+        if data["format"] == "web":
+            with translation.override(report.lang):
+                context.update(
+                    report=report, sections=html_exporter.sections_context(report, images=True)
+                )
+        else:
+            name, content_type, content = export(report, fmt=data["format"])
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+    return render(request, "reports/program_report.html", context)

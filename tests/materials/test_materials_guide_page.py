@@ -1,0 +1,445 @@
+"""Phone step-by-step guide page: accessibility (labels, contrast, targets), data, timers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+from django.template.loader import render_to_string
+
+from laktasi.materials import content
+from laktasi.materials.guide_page import (
+    SERVICE_WORKER_FILE,
+    guide_page_context,
+    marmet_stages,
+    render_guide_page,
+    service_worker_source,
+)
+from laktasi.materials.rendering import STATIC_DIR
+from laktasi.materials.services import qa_load
+
+CSS = (STATIC_DIR / "materials" / "guide.css").read_text()
+JS = (STATIC_DIR / "materials" / "guide.js").read_text()
+
+
+def static(path: str) -> str:
+    return "/static/" + path
+
+
+def page_html(lang: str) -> str:
+    return render_guide_page(
+        lang=lang,
+        static=static,
+        sw_url="/materi/panduan/sw.js",
+        other_lang_url=f"/materi/panduan/{'en' if lang == 'id' else 'id'}/",
+    )
+
+
+class Audit(HTMLParser):
+    """Collects what the accessibility checks need from one HTML page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.buttons: list[dict] = []
+        self.inputs: list[dict] = []
+        self.label_for: set[str] = set()
+        self.ids: list[str] = []
+        self.labelledby: list[str] = []
+        self.scripts: list[dict] = []
+        self.style_attrs = 0
+        self.handlers = 0
+        self.html_lang = None
+        self.live_regions = 0
+        self.timers = 0
+        self.viewport = False
+        self._button = None
+        self._script = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if tag == "meta" and a.get("name") == "viewport":
+            self.viewport = True
+        if "id" in a:
+            self.ids.append(a["id"])
+        if "aria-labelledby" in a:
+            self.labelledby += a["aria-labelledby"].split()
+        if "style" in a:
+            self.style_attrs += 1
+        self.handlers += sum(1 for k in a if k.startswith("on"))
+        if a.get("aria-live") in ("polite", "assertive"):
+            self.live_regions += 1
+        if a.get("role") == "timer":
+            self.timers += 1
+        if tag == "label" and "for" in a:
+            self.label_for.add(a["for"])
+        if tag == "input":
+            inside_label = any(t == "label" for t, _ in self.stack)
+            self.inputs.append({**a, "inside_label": inside_label})
+        if tag == "button":
+            self._button = {**a, "text": ""}
+        if tag == "script":
+            self._script = {**a, "body": ""}
+        if tag not in ("input", "meta", "link", "br", "img"):
+            self.stack.append((tag, a))
+
+    def handle_endtag(self, tag):
+        if tag == "button" and self._button is not None:
+            self.buttons.append(self._button)
+            self._button = None
+        if tag == "script" and self._script is not None:
+            self.scripts.append(self._script)
+            self._script = None
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self._button is not None:
+            self._button["text"] += data
+        if self._script is not None:
+            self._script["body"] += data
+
+
+def audit(html: str) -> Audit:
+    parser = Audit()
+    parser.feed(html)
+    return parser
+
+
+# --- colours -----------------------------------------------------------------------------
+
+
+def _hex_to_rgb(value: str) -> tuple[float, float, float]:
+    value = value.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def _luminance(rgb) -> float:
+    def channel(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG 2.x contrast ratio of two hex colours."""
+    hi, lo = sorted((_luminance(_hex_to_rgb(fg)), _luminance(_hex_to_rgb(bg))), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def css_rules(css: str) -> list[tuple[str, dict[str, str]]]:
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    rules = []
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        decls = {}
+        for decl in body.split(";"):
+            if ":" in decl:
+                key, value = decl.split(":", 1)
+                decls[key.strip()] = value.strip()
+        rules.append((selector.strip(), decls))
+    return rules
+
+
+def css_vars() -> dict[str, str]:
+    root = next(d for s, d in css_rules(CSS) if s == ":root")
+    return {k: v for k, v in root.items() if k.startswith("--")}
+
+
+def resolve(value: str, variables: dict[str, str]) -> str | None:
+    match = re.fullmatch(r"var\((--[\w-]+)\)", value.strip())
+    value = variables[match.group(1)] if match else value.strip()
+    return value if re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", value) else None
+
+
+def test_contrast_of_every_text_colour_is_at_least_4_5():
+    variables = css_vars()
+    surfaces = [variables["--bg"], variables["--panel"]]
+    checked = 0
+    for selector, decls in css_rules(CSS):
+        if selector == ":root":
+            continue
+        fg = resolve(decls.get("color", ""), variables)
+        bg_raw = decls.get("background-color", decls.get("background", ""))
+        bg = resolve(bg_raw, variables)
+        if bg_raw and bg:
+            assert fg, f"{selector} sets a background without a text colour"
+        if not fg:
+            continue
+        for surface in [bg] if bg else surfaces:
+            ratio = contrast(fg, surface)
+            assert ratio >= 4.5, f"{selector}: {fg} on {surface} = {ratio:.2f}"
+            checked += 1
+    assert checked >= 15
+
+
+def test_contrast_helper_matches_known_values():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_touch_targets_are_at_least_48px():
+    targets = {".btn", ".nav a", ".choice-item", ".lang-switch"}
+    found = set()
+    for selector, decls in css_rules(CSS):
+        if selector in targets:
+            found.add(selector)
+            height = int(re.match(r"(\d+)px", decls["min-height"]).group(1))
+            assert height >= 48, selector
+    assert found == targets
+
+
+# --- markup ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_guide_page_controls_all_have_accessible_names(lang):
+    page = audit(page_html(lang))
+    assert page.html_lang == lang
+    assert page.viewport
+    assert len(page.buttons) >= 6
+    for button in page.buttons:
+        assert button.get("type") == "button"
+        assert button["text"].strip() or button.get("aria-label", "").strip()
+    assert page.inputs
+    for field in page.inputs:
+        assert field["inside_label"] or field.get("aria-label") or field.get("id") in page.label_for
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_guide_page_timers_announce_through_live_regions(lang):
+    page = audit(page_html(lang))
+    assert page.timers == 2
+    assert page.live_regions >= 3
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_guide_page_has_no_inline_script_style_or_handlers(lang):
+    page = audit(page_html(lang))
+    assert page.style_attrs == 0
+    assert page.handlers == 0
+    for script in page.scripts:
+        if script.get("src"):
+            assert not script["body"].strip()
+        else:
+            assert script.get("type") == "application/json"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_guide_page_ids_are_unique_and_references_resolve(lang):
+    page = audit(page_html(lang))
+    assert len(page.ids) == len(set(page.ids))
+    assert set(page.labelledby) <= set(page.ids)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_guide_page_shows_every_step(lang):
+    html = page_html(lang)
+    massage = content.topic("oxytocin_massage", lang=lang)["blocks"]
+    marmet = content.topic("marmet", lang=lang)["blocks"]
+    texts = [s["text"] for s in massage["steps"]["steps"]]
+    texts += [s["text"] for b in ("flow", "express") for s in marmet[b]["steps"]]
+    position = 0
+    for text in texts:
+        found = html.find(text.replace("'", "&#x27;").replace('"', "&quot;"), position)
+        assert found > position, text
+        position = found
+
+
+def test_guide_page_data_block_has_stages_and_every_string_the_script_uses():
+    page = audit(page_html("id"))
+    data = json.loads(next(s["body"] for s in page.scripts if s.get("id") == "guide-data"))
+    used = set(re.findall(r"\bS\.(\w+)", JS))
+    assert used <= set(data["strings"])
+    assert data["cache"] == ["/static/materials/guide.css", "/static/materials/guide.js"]
+    assert len(data["stages"]) == 9
+
+
+def test_marmet_stages_follow_the_cycle():
+    stages = marmet_stages(lang="en")
+    timed = [(s["kind"], s["min"], s["max"]) for s in stages]
+    assert timed == [
+        ("express", 300, 420),
+        ("express", 300, 420),
+        ("flow", 0, 0),
+        ("express", 180, 300),
+        ("express", 180, 300),
+        ("flow", 0, 0),
+        ("express", 120, 180),
+        ("express", 120, 180),
+        ("done", 0, 0),
+    ]
+    assert "first breast" in stages[0]["title"]
+    assert "second breast" in stages[1]["title"]
+
+
+def test_massage_rounds_are_two_or_three_minutes():
+    ctx = guide_page_context(lang="id", static=static)
+    assert [o["seconds"] for o in ctx["massage_lengths"]] == [120, 180]
+    assert ctx["default_massage_seconds"] == 180
+
+
+def test_service_worker_source_is_shipped():
+    source = service_worker_source()
+    assert SERVICE_WORKER_FILE.name == "sw.js"
+    assert "cache-urls" in source
+    assert "caches.open" in source
+
+
+# --- browser (Debian chromium) -----------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in this thread while the live server (and its
+    test database) are set up and torn down (as in tests/e2e/conftest.py): relax Django's
+    check for this module only."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="module")
+def site(live_server):
+    """The real views (page, sw.js, static files) behind the project's middleware, so the
+    browser enforces the project's Content-Security-Policy."""
+    return live_server.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A fresh 360 px wide phone context (own service workers and caches) per test."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A Content-Security-Policy violation is reported on the console.
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    yield page, context, errors
+    context.close()
+
+
+@pytest.mark.e2e
+def test_phone_guide_fits_360px_and_targets_are_large(site, browser_page):
+    page, _, errors = browser_page
+    page.goto(f"{site}/materi/panduan/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for locator in (page.locator("button"), page.locator(".choice-item"), page.locator(".nav a")):
+        for i in range(locator.count()):
+            box = locator.nth(i).bounding_box()
+            assert box["height"] >= 48
+            assert box["width"] >= 48
+    assert errors == []
+
+
+@pytest.mark.e2e
+def test_massage_timer_counts_a_round_after_the_chosen_time(site, browser_page):
+    page, _, errors = browser_page
+    page.clock.install()
+    page.goto(f"{site}/materi/panduan/")
+    timer = page.locator("#massage-timer")
+    timer.get_by_label("2 menit").check()
+    timer.locator('[data-action="toggle"]').click()
+    page.clock.run_for(61_000)
+    assert timer.locator("[data-clock]").inner_text() == "0:59"
+    page.clock.run_for(60_000)
+    assert timer.locator("[data-rounds]").inner_text() == "1"
+    assert (
+        timer.locator("[data-status]").inner_text()
+        == content.labels(lang="id")["massage_round_done"]
+    )
+    timer.locator('[data-action="reset"]').click()
+    assert timer.locator("[data-rounds]").inner_text() == "0"
+    assert errors == []
+
+
+@pytest.mark.e2e
+def test_marmet_timer_prompts_at_min_and_max_then_moves_on(site, browser_page):
+    page, _, errors = browser_page
+    page.clock.install()
+    page.goto(f"{site}/materi/panduan/en/")
+    timer = page.locator("#marmet-timer")
+    assert "Stage 1 of 9" in timer.locator("[data-stage-count]").inner_text()
+    timer.locator('[data-action="toggle"]').click()
+    page.clock.run_for(5 * 60_000 + 1_000)
+    assert "5 minutes done" in timer.locator("[data-status]").inner_text()
+    page.clock.run_for(2 * 60_000)
+    assert "7 minutes" in timer.locator("[data-status]").inner_text()
+    assert timer.locator("[data-clock]").inner_text() == "7:00"
+    timer.locator('[data-action="next"]').click()
+    assert "second breast" in timer.locator("[data-stage-title]").inner_text()
+    timer.locator('[data-action="next"]').click()
+    assert "Massage – stroke – shake" in timer.locator("[data-stage-title]").inner_text()
+    assert timer.locator('[data-action="toggle"]').is_hidden()
+    assert errors == []
+
+
+@pytest.mark.e2e
+def test_guide_page_still_opens_offline_after_the_first_visit(site, browser_page):
+    page, context, errors = browser_page
+    url = f"{site}/materi/panduan/"
+    page.goto(url)
+    ready = content.labels(lang="id")["guide_offline_ready"]
+    page.wait_for_function(
+        "text => document.getElementById('offline-status').textContent === text", arg=ready
+    )
+    context.set_offline(True)
+    page.reload()
+    assert page.locator("h1").inner_text() == content.labels(lang="id")["guide_page_title"]
+    assert page.locator("#massage-timer [data-action='toggle']").is_visible()
+    assert errors == []
+
+
+def test_guide_page_renders_through_the_project_template_engine():
+    """APP_DIRS finds materials/guide_page.html; static() comes from the project settings."""
+    html = render_to_string("materials/guide_page.html", guide_page_context(lang="id"))
+    assert 'href="/static/materials/guide.css"' in html
+    assert 'id="guide-data"' in html
+    page = audit(html)
+    assert all(b["text"].strip() for b in page.buttons)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_qa_search_works_with_htmx_under_the_csp(site, browser_page):
+    """The public Q&A page: htmx swaps the results in; no CSP violation, no page error."""
+    qa_load()
+    page, _, errors = browser_page
+    page.goto(f"{site}/materi/tanya-jawab/?lang=id")
+    page.fill("#qa-page-q", "cara ngangetin asip beku")
+    page.click("form.qa-search button[type=submit]")
+    page.wait_for_url(re.compile(r".*q=cara.*"))
+    first = page.locator("#qa-results details").first
+    question = content.qa_entries(lang="id")
+    expected = next(e for e in question if e["id"] == "mencairkan-asip")["question"]
+    assert first.locator("summary").inner_text().strip() == expected.strip()
+    assert errors == []
