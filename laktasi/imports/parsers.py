@@ -41,8 +41,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060"), None)
 _SPACES = re.compile(r"[\s\u00a0]+")
 
 
-class FileRejected(Exception):
-    """The whole file cannot be read; ``message`` is translatable, ``params`` fill it."""
+class _TranslatableProblem(Exception):
+    """A problem whose ``message`` is translatable and whose ``params`` fill it on render."""
 
     def __init__(self, message, **params: Any):
         self.message = message
@@ -53,16 +53,12 @@ class FileRejected(Exception):
         return str(self.message) % self.params if self.params else str(self.message)
 
 
-class CellError(ValueError):
-    """One cell cannot be used; ``message`` is translatable, ``params`` fill it."""
+class FileRejected(_TranslatableProblem):
+    """The whole file cannot be read."""
 
-    def __init__(self, message, **params: Any):
-        self.message = message
-        self.params = params
-        super().__init__(str(message))
 
-    def render(self) -> str:
-        return str(self.message) % self.params if self.params else str(self.message)
+class CellError(_TranslatableProblem, ValueError):
+    """One cell cannot be used."""
 
 
 @dataclass
