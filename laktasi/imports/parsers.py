@@ -34,6 +34,7 @@ from openpyxl import load_workbook
 FORMULA = object()  # a formula cell (never evaluated)
 MAX_COLUMNS = 500
 MAX_HEADER_SCAN = 10
+SHARED_MAX_LEN = 24
 ZIP_MAX_MEMBERS = 2000
 ZIP_MAX_RATIO = 100
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -245,9 +246,13 @@ def _csv_rows(path: Path) -> Iterator[list[Any]]:
 
 
 def _csv_iter(reader) -> Iterator[list[Any]]:
+    # Short cell values repeat (answers, timepoints, IDs): keep one copy of each, so a large
+    # file costs a pointer per repeated cell instead of a new string.
+    shared: dict[str, str] = {}
+    share = shared.setdefault
     try:
         for row in reader:
-            yield row[: MAX_COLUMNS + 1]
+            yield [share(c, c) if len(c) <= SHARED_MAX_LEN else c for c in row[: MAX_COLUMNS + 1]]
     except csv.Error as exc:
         raise FileRejected(_("The CSV file is malformed: %(problem)s"), problem=str(exc)) from exc
 

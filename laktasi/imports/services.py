@@ -21,6 +21,7 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from laktasi.accounts.models import User
+from laktasi.core.batch import paused_gc
 from laktasi.imports.importers.attendance import AttendanceImporter
 from laktasi.imports.importers.base import Context, Importer, Plan
 from laktasi.imports.importers.mothers import MothersImporter
@@ -122,6 +123,11 @@ def _read(job: ImportJob) -> tuple[Importer, Table]:
 
 def importjob_plan(*, job: ImportJob) -> Plan:
     """What a commit would do now, without writing anything. Never raises for bad data."""
+    with paused_gc():
+        return _plan(job)
+
+
+def _plan(job: ImportJob) -> Plan:
     try:
         importer, table = _read(job)
     except FileRejected as exc:
@@ -197,7 +203,7 @@ def importjob_commit(
 
 
 def _commit(*, job: ImportJob, valid_only: bool, progress, on_plan) -> Plan:
-    with transaction.atomic():
+    with paused_gc(), transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status in (ImportStatus.COMMITTED, ImportStatus.PARTIAL):
             raise ValidationError(gettext_now("This file has already been imported."))

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from laktasi.instruments import recall
@@ -41,6 +42,8 @@ __all__ = [
     "AnswerError",
     "RulesError",
     "ScoreResult",
+    "PreparedRule",
+    "Scorer",
     "agreement_pairs",
     "band_for",
     "is_relevant",
@@ -116,8 +119,10 @@ def band_for(value: Fraction | int, bands: Sequence[Band]) -> Band:
     With the default Arikunto bands: >= 76 Baik, >= 56 Cukup, otherwise Kurang.
     """
     value = Fraction(value)
+    num, den = value.numerator, value.denominator
     for band in bands:
-        if value >= band.min:
+        # value >= band.min by cross-multiplying (exact, and faster than Fraction's compare)
+        if num * band.min.denominator >= band.min.numerator * den:
             return band
     return bands[-1]
 
@@ -212,7 +217,7 @@ def normalise_answers(definition: InstrumentDefinition, answers: Mapping[str, An
     """
     if not isinstance(answers, Mapping):
         raise TypeError("answers must be a mapping of item id to value")
-    items = {it.id: it for it in definition.items}
+    items = definition.item_map
     out = {}
     for key, value in answers.items():
         if key in RESERVED_NAMES:
@@ -258,57 +263,83 @@ def _missing(definition: InstrumentDefinition, answers: Mapping[str, Any]) -> tu
 # ---------------------------------------------------------------------------- kind scorers
 
 
-def _score_knowledge(defn, answers, rules, missing):
-    total = len(defn.items)
-    correct = [it.id for it in defn.items if answers.get(it.id) == ("true" if it.key else "false")]
-    wrong = [it.id for it in defn.items if it.id in answers and it.id not in correct]
+def _rule_knowledge(defn, rules):
     bands = rules["bands"]
     rule = {
         "method": "percent_correct",
         "bands": [{"code": b.code, "min_pct": _fmt(b.min)} for b in bands],
         "missing": rules["missing"],
     }
+    text = (
+        "score = correct / items × 100 (exact); "
+        + ", ".join(f"{b.code} ≥ {_fmt(b.min)}%" for b in bands)
+        + ("; unanswered = wrong" if rules["missing"] == "count_as_zero" else "")
+    )
+    return rule, text
+
+
+def _score_knowledge(defn, answers, rules, missing, rule):
+    total = len(defn.items)
+    correct = []
+    wrong = []
+    for item_id, expected in _answer_key(defn):
+        value = answers.get(item_id)
+        if value == expected:
+            correct.append(item_id)
+        elif value is not None:
+            wrong.append(item_id)
     details = {
         "correct": len(correct),
         "total": total,
         "answered": len(answers),
         "incorrect_items": wrong,
-        "rule": rule,
-        "rule_text": "score = correct / items × 100 (exact); "
-        + ", ".join(f"{b.code} ≥ {_fmt(b.min)}%" for b in bands)
-        + ("; unanswered = wrong" if rules["missing"] == "count_as_zero" else ""),
+        "rule": rule.rule,
+        "rule_text": rule.text,
     }
     if missing and rules["missing"] == "require_complete":
         return None, None, details
-    value = Fraction(len(correct), total)
-    band = band_for(value * 100, bands)
-    return value, band, details
+    outcome = rule.memo.get(len(correct))
+    if outcome is None:
+        value = Fraction(len(correct), total)
+        outcome = rule.memo[len(correct)] = (value, band_for(value * 100, rules["bands"]))
+    return *outcome, details
 
 
-def _score_checklist(defn, answers, rules, missing):
-    top = rules["top_level"]
-    points = sum(answers.get(it.id, 0) for it in defn.items)
-    maximum = top * len(defn.items)
-    pass_level = rules["critical_pass_level"]
-    critical = rules["critical_items"]
-    missed_critical = [i for i in critical if answers.get(i, 0) < pass_level]
+@lru_cache(maxsize=64)
+def _answer_key(defn: InstrumentDefinition) -> tuple[tuple[str, str], ...]:
+    return tuple((it.id, "true" if it.key else "false") for it in defn.items)
+
+
+def _rule_checklist(defn, rules):
     rule = {
         "scale": rules["scale"],
         "min_pct": _fmt(rules["min_pct"]),
         "critical_must_pass": rules["critical_must_pass"],
-        "critical_items": list(critical),
-        "critical_pass_level": pass_level,
+        "critical_items": list(rules["critical_items"]),
+        "critical_pass_level": rules["critical_pass_level"],
         "missing": rules["missing"],
     }
+    text = (
+        f"kompeten if score ≥ {_fmt(rules['min_pct'])}%"
+        + (" and no critical step missed" if rules["critical_must_pass"] else "")
+        + "; otherwise belum_kompeten"
+    )
+    return rule, text
+
+
+def _score_checklist(defn, answers, rules, missing, rule):
+    top = rules["top_level"]
+    points = sum(answers.get(it.id, 0) for it in defn.items)
+    maximum = top * len(defn.items)
+    pass_level = rules["critical_pass_level"]
+    missed_critical = [i for i in rules["critical_items"] if answers.get(i, 0) < pass_level]
     details = {
         "points": points,
         "max_points": maximum,
         "not_done_items": [it.id for it in defn.items if answers.get(it.id, 0) < top],
         "missed_critical": missed_critical,
-        "rule": rule,
-        "rule_text": f"kompeten if score ≥ {_fmt(rules['min_pct'])}%"
-        + (" and no critical step missed" if rules["critical_must_pass"] else "")
-        + "; otherwise belum_kompeten",
+        "rule": rule.rule,
+        "rule_text": rule.text,
     }
     if missing and rules["missing"] == "require_complete":
         return None, None, details
@@ -317,7 +348,17 @@ def _score_checklist(defn, answers, rules, missing):
     return value, "kompeten" if ok else "belum_kompeten", details
 
 
-def _score_smoothness(defn, answers, rules, missing):
+def _rule_smoothness(defn, rules):
+    if rules["rule"] == "ratio":
+        rule = {"type": "ratio", "threshold": _fmt(rules["threshold"])}
+        text = f"lancar if signs met / signs assessed ≥ {_fmt(rules['threshold'])}"
+    else:
+        rule = {"type": "min_met", "min_met": rules["min_met"]}
+        text = f"lancar if at least {rules['min_met']} signs are met"
+    return rule, text + "; 'not assessed' and age-gated signs are left out"
+
+
+def _score_smoothness(defn, answers, rules, missing, rule):
     met, assessed, not_assessed, excluded = [], [], [], []
     for it in defn.items:
         if it.type != "sign":
@@ -331,12 +372,6 @@ def _score_smoothness(defn, answers, rules, missing):
                 met.append(it.id)
         else:
             not_assessed.append(it.id)
-    if rules["rule"] == "ratio":
-        rule = {"type": "ratio", "threshold": _fmt(rules["threshold"])}
-        text = f"lancar if signs met / signs assessed ≥ {_fmt(rules['threshold'])}"
-    else:
-        rule = {"type": "min_met", "min_met": rules["min_met"]}
-        text = f"lancar if at least {rules['min_met']} signs are met"
     details = {
         "signs_met": len(met),
         "signs_assessed": len(assessed),
@@ -344,8 +379,8 @@ def _score_smoothness(defn, answers, rules, missing):
         "not_assessed_items": not_assessed,
         "excluded_by_age": excluded,
         "baby_age_days": answers.get(rules["age_item"]),
-        "rule": rule,
-        "rule_text": text + "; 'not assessed' and age-gated signs are left out",
+        "rule": rule.rule,
+        "rule_text": rule.text,
     }
     if not assessed:
         return None, None, details
@@ -374,7 +409,18 @@ def _likert_rule_text(defn: InstrumentDefinition, rules: Mapping[str, Any]) -> s
     return text + "; no missing item allowed"
 
 
-def _score_likert(defn, answers, rules, missing):
+def _rule_likert(defn, rules):
+    rule = {
+        "method": "sum",
+        "reverse_items": [it.id for it in defn.items if it.reverse],
+        "max_missing": rules["max_missing"],
+        "missing_method": rules["missing_method"],
+        "bands": [{"code": b.code, "min_total": _fmt(b.min)} for b in rules["bands"]],
+    }
+    return rule, _likert_rule_text(defn, rules)
+
+
+def _score_likert(defn, answers, rules, missing, rule):
     ids = defn.item_ids
     n, lo, hi = len(ids), defn.scale_min, defn.scale_max
     values = _scored_values(defn, answers, ids)
@@ -391,13 +437,6 @@ def _score_likert(defn, answers, rules, missing):
             "mean": round(sum(vals) / len(vals), 3) if vals else None,
             "sum_answered": sum(vals) if vals else None,
         }
-    rule = {
-        "method": "sum",
-        "reverse_items": [it.id for it in defn.items if it.reverse],
-        "max_missing": rules["max_missing"],
-        "missing_method": rules["missing_method"],
-        "bands": [{"code": b.code, "min_total": _fmt(b.min)} for b in rules["bands"]],
-    }
     details = {
         "total": None if total is None else _fmt(total),
         "min_total": lo * n,
@@ -408,14 +447,21 @@ def _score_likert(defn, answers, rules, missing):
         "mean": None if total is None else round(float(total) / n, 3),
         "pct_of_max": None if total is None else round(float(total * 100 / (hi * n)), 2),
         "subscales": subs,
-        "rule": rule,
-        "rule_text": _likert_rule_text(defn, rules),
+        "rule": rule.rule,
+        "rule_text": rule.text,
     }
     band = band_for(total, rules["bands"]) if total is not None and rules["bands"] else None
     return total, band, details
 
 
-def _score_interview(defn, answers, rules, missing):
+def _rule_interview(defn, rules):
+    return (
+        {"method": "tag_counts"},
+        "no score; counts the tags of answered questions and chosen options",
+    )
+
+
+def _score_interview(defn, answers, rules, missing, rule):
     tags: Counter[str] = Counter()
     ignored = []
     for it in defn.items:
@@ -434,22 +480,85 @@ def _score_interview(defn, answers, rules, missing):
         "tag_counts": dict(sorted(tags.items())),
         "answered": len(answers) - len(ignored),
         "ignored_irrelevant": ignored,
-        "rule": {"method": "tag_counts"},
-        "rule_text": "no score; counts the tags of answered questions and chosen options",
+        "rule": rule.rule,
+        "rule_text": rule.text,
     }
     return None, None, details
 
 
 _SCORERS = {
-    "knowledge": _score_knowledge,
-    "checklist": _score_checklist,
-    "smoothness": _score_smoothness,
-    "likert": _score_likert,
-    "interview": _score_interview,
+    "knowledge": (_rule_knowledge, _score_knowledge),
+    "checklist": (_rule_checklist, _score_checklist),
+    "smoothness": (_rule_smoothness, _score_smoothness),
+    "likert": (_rule_likert, _score_likert),
+    "interview": (_rule_interview, _score_interview),
 }
 
 
 # ---------------------------------------------------------------------------- public API
+
+
+@dataclass(frozen=True)
+class PreparedRule:
+    """The rule as recorded in ``details`` (built once per Scorer) and a memo for scorers
+    whose outcome depends on one count only (e.g. the number of correct answers)."""
+
+    rule: dict[str, Any]
+    text: str
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False)
+
+
+class Scorer:
+    """Scores many responses to one instrument under one set of rules.
+
+    The rules are merged and checked once, and the parts of ``details`` that only depend on
+    them (``rule``, ``rule_text``) are built once and shared by every result: treat them as
+    read-only. ``score(definition, answers, rules=r)`` is ``Scorer(definition, r)(answers)``.
+    """
+
+    def __init__(self, definition: InstrumentDefinition, rules: Mapping | None = None):
+        self.definition = definition
+        self.rules = effective_rules(definition, rules)
+        if definition.kind == "recall":
+            self.prepared_rule = PreparedRule({"method": "who_unicef_2021"}, "")
+            self._score = None
+        else:
+            make_rule, self._score = _SCORERS[definition.kind]
+            self.prepared_rule = PreparedRule(*make_rule(definition, self.rules))
+
+    def __call__(self, answers: Mapping[str, Any]) -> ScoreResult:
+        """Score one response (answers are validated with :func:`normalise_answers`)."""
+        return self.score_normalised(normalise_answers(self.definition, answers))
+
+    def score_normalised(self, norm: Mapping[str, Any]) -> ScoreResult:
+        """Score answers that are already the output of :func:`normalise_answers`.
+
+        For callers that validate item by item (the importer converts each distinct cell
+        value once) and would otherwise normalise every row twice.
+        """
+        definition, rules = self.definition, self.rules
+        missing = _missing(definition, norm)
+        if self._score is None:
+            outcome = recall.evaluate(definition, norm)
+            cat = outcome.status
+            value, details = None, outcome.details(self.prepared_rule.rule)
+        else:
+            value, cat, details = self._score(definition, norm, rules, missing, self.prepared_rule)
+        if isinstance(cat, Band):
+            label, cat = cat.label, cat.code
+        else:
+            label = rules["categories"][cat] if cat else None
+        return ScoreResult(
+            instrument_id=definition.id,
+            version=definition.version,
+            kind=definition.kind,
+            score=value,
+            category=cat,
+            details=details,
+            complete=not missing,
+            missing_items=missing,
+            category_labels=label,
+        )
 
 
 def score(
@@ -460,31 +569,7 @@ def score(
     ``rules`` overrides the definition's scoring section per programme (e.g. other knowledge
     bands, another competence threshold); an invalid override raises RulesError.
     """
-    norm = normalise_answers(definition, answers)
-    effective = effective_rules(definition, rules)
-    missing = _missing(definition, norm)
-    if definition.kind == "recall":
-        outcome = recall.evaluate(definition, norm)
-        cat = outcome.status
-        rule = {"method": "who_unicef_2021"}
-        value, details = None, outcome.details(rule)
-    else:
-        value, cat, details = _SCORERS[definition.kind](definition, norm, effective, missing)
-    if isinstance(cat, Band):
-        label, cat = cat.label, cat.code
-    else:
-        label = effective["categories"][cat] if cat else None
-    return ScoreResult(
-        instrument_id=definition.id,
-        version=definition.version,
-        kind=definition.kind,
-        score=value,
-        category=cat,
-        details=details,
-        complete=not missing,
-        missing_items=missing,
-        category_labels=label,
-    )
+    return Scorer(definition, rules)(answers)
 
 
 def agreement_pairs(

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from laktasi.imports.exports import rejected_rows_render
 from laktasi.imports.models import ImportStatus
+from laktasi.instruments import registry
 from laktasi.instruments.models import Response, Source
 from laktasi.instruments.services import response_record
 from laktasi.mothers.services import consent_record
@@ -43,17 +44,29 @@ def test_kobo_csv_export_imports_scores_and_reimports_with_no_change(world, tmp_
     assert list(Response.objects.values_list("pk", "updated_at")) == before
 
 
-def test_scores_match_the_one_scoring_module(world, tmp_path):
-    header, rows, sent = kobo_export("knowledge_test", subs(world, "pre"))
-    run_import(write_csv(tmp_path / "k.csv", header, rows), program=world.program)
+@pytest.mark.parametrize("instrument_id", sorted(registry.load_all()))
+def test_imported_answers_and_scores_equal_the_web_path(world, tmp_path, instrument_id):
+    """The importer's fast path (values converted once per distinct cell, JSON written
+    directly, the rule's JSON spliced in) stores exactly what recording on the web does."""
+    header, rows, sent = kobo_export(instrument_id, subs(world, "pre"), seed=7)
+    job, _plan = run_import(write_csv(tmp_path / "k.csv", header, rows), program=world.program)
+    assert job.created == 1, job.errors
     imported = Response.objects.get()
-    imported_values = (imported.score_pct, imported.category, imported.details)
+    imported_values = (imported.answers, imported.score_pct, imported.category,
+                       imported.complete, imported.details)  # fmt: skip
     imported.delete()
     direct, _ = response_record(
-        mother=world.mothers["melati"], instrument_id="knowledge_test", timepoint="pre",
+        mother=world.mothers["melati"], instrument_id=instrument_id, timepoint="pre",
         answers=sent[0]["answers"], collected_by=None, program=world.program,
     )  # fmt: skip
-    assert imported_values == (direct.score_pct, direct.category, direct.details)
+    direct.refresh_from_db()
+    assert imported_values == (
+        direct.answers,
+        direct.score_pct,
+        direct.category,
+        direct.complete,
+        direct.details,
+    )
 
 
 def test_kobo_xlsx_with_indonesian_labels_in_header_and_values(world, tmp_path):

@@ -68,6 +68,7 @@ class Plan:
     instrument_version: str = ""
     header: list[str] = field(default_factory=list)
     header_row: int = 0
+    constants: dict[str, Any] = field(default_factory=dict)  # values shared by every create
 
     @property
     def rejected(self) -> int:

@@ -7,20 +7,22 @@ select_multiple either as one space-separated column or one 0/1 column per choic
 (``item/choice``). The submission's ``meta/instanceID`` (or ``KEY``, ``_uuid``,
 ``submission_uuid``) is the idempotency key; a row without one gets a deterministic
 UUID5 of (instrument, program, mother, timepoint, follow-up number, observer), so a template
-re-imported is skipped too. Rows are scored with the one scoring module and written with
-``bulk_create`` in one transaction.
+re-imported is skipped too. Rows are scored with the one scoring module and written in one
+transaction (``COPY`` on PostgreSQL, ``executemany`` on SQLite).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -269,7 +271,33 @@ def _answer(item: registry.Item, raw: Any, labels: FormLabels) -> Any:
     return _choice_value(item, text, labels)
 
 
-@dataclass
+def _memo(cache: dict, parse, raw) -> tuple[Any, CellError | None]:
+    """``(parse(raw), None)`` or ``(None, the CellError)``, computed once per raw value."""
+    try:
+        return cache[raw]
+    except (KeyError, TypeError):  # not seen yet, or unhashable (then parsed every time)
+        pass
+    try:
+        out = (parse(raw), None)
+    except CellError as exc:
+        out = (None, exc)
+    with contextlib.suppress(TypeError):
+        cache[raw] = out
+    return out
+
+
+def _observer(raw: Any) -> str:
+    observer = clean_text(raw).lower() or Observer.PRIMARY
+    return {"1": "primary", "2": "second", "kedua": "second", "pertama": "primary"}.get(
+        observer, observer
+    )
+
+
+def _parse_utc_datetime(raw: Any):
+    return parse_datetime(raw, naive_is_utc=True)
+
+
+@dataclass(slots=True)
 class Candidate:
     row: int
     uuid: uuid.UUID | None
@@ -303,8 +331,10 @@ class ResponsesImporter(Importer):
             plan.notes.append(
                 str(_("Columns not used: %(names)s")) % {"names": ", ".join(binding.ignored[:20])}
             )
+        col = {k: table.header[v] for k, v in binding.meta.items()}
+        self._cache: dict[str, dict] = defaultdict(dict)  # raw metadata cell → parsed
         candidates = [
-            c for c in (self._meta(r, cells, table, binding, plan) for r, cells in table.rows) if c
+            c for c in (self._meta(r, cells, col, binding, plan) for r, cells in table.rows) if c
         ]
         self._resolve_mothers(candidates, ctx, table.header, binding, plan)
         candidates = [c for c in candidates if c.row not in plan.rejected_rows]
@@ -313,9 +343,7 @@ class ResponsesImporter(Importer):
 
     # -- pass 1: metadata of every row
 
-    def _meta(self, row, cells, table, b: Binding, plan: Plan) -> Candidate | None:
-        header = table.header
-        col = {k: header[v] for k, v in b.meta.items()}
+    def _meta(self, row, cells, col, b: Binding, plan: Plan) -> Candidate | None:
         sub_uuid = None
         raw_id = clean_text(cell(cells, b.meta.get("instance"))) or clean_text(
             cell(cells, b.meta.get("uuid"))
@@ -340,22 +368,15 @@ class ResponsesImporter(Importer):
                 row, col.get("mother_id", "mother_id"), ref.identifier, str(MSG_BAD_IDENTIFIER)
             )
             ref = None
-        timepoint = self._timepoint(cell(cells, b.meta.get("timepoint")))
+        raw_tp = cell(cells, b.meta.get("timepoint"))
+        timepoint = _memo(self._cache["timepoint"], self._timepoint, raw_tp)[0]
         if timepoint is None:
-            plan.reject(
-                row, col["timepoint"], cell(cells, b.meta.get("timepoint")), str(MSG_TIMEPOINT)
-            )
+            plan.reject(row, col["timepoint"], raw_tp, str(MSG_TIMEPOINT))
         followup = 0
-        try:
-            number = parse_int(cell(cells, b.meta.get("followup_number")))
-        except CellError as exc:
-            plan.reject(
-                row,
-                col.get("followup_number", ""),
-                cell(cells, b.meta.get("followup_number")),
-                exc.render(),
-            )
-            number = None
+        raw_fu = cell(cells, b.meta.get("followup_number"))
+        number, error = _memo(self._cache["followup_number"], parse_int, raw_fu)
+        if error is not None:
+            plan.reject(row, col.get("followup_number", ""), raw_fu, error.render())
         if timepoint == Timepoint.FOLLOWUP:
             if number is None or not 1 <= number <= 99:
                 plan.reject(
@@ -363,10 +384,7 @@ class ResponsesImporter(Importer):
                 )
             else:
                 followup = number
-        observer = clean_text(cell(cells, b.meta.get("observer"))).lower() or Observer.PRIMARY
-        observer = {"1": "primary", "2": "second", "kedua": "second", "pertama": "primary"}.get(
-            observer, observer
-        )
+        observer = _memo(self._cache["observer"], _observer, cell(cells, b.meta.get("observer")))[0]
         if observer not in OBSERVERS:
             plan.reject(row, col.get("observer", "observer"), observer, str(MSG_OBSERVER))
         collected = self._collected_at(cells, b, col, row, plan)
@@ -383,19 +401,17 @@ class ResponsesImporter(Importer):
             return TIMEPOINT_WORDS[text]
         return self.labels.choices.get("timepoint", {}).get(text)
 
-    @staticmethod
-    def _collected_at(cells, b: Binding, col, row, plan: Plan):
-        for name, naive_utc in (
-            ("collected_at", False),
-            ("end", False),
-            ("submission_time", True),
+    def _collected_at(self, cells, b: Binding, col, row, plan: Plan):
+        for name, parse in (
+            ("collected_at", parse_datetime),
+            ("end", parse_datetime),
+            ("submission_time", _parse_utc_datetime),
         ):
             if name in b.meta:
                 raw = cell(cells, b.meta[name])
-                try:
-                    moment = parse_datetime(raw, naive_is_utc=naive_utc)
-                except CellError as exc:
-                    plan.reject(row, col[name], raw, exc.render())
+                moment, error = _memo(self._cache[name], parse, raw)
+                if error is not None:
+                    plan.reject(row, col[name], raw, error.render())
                     return None
                 if moment is not None:
                     return moment
@@ -427,20 +443,31 @@ class ResponsesImporter(Importer):
         taken = _existing_keys(definition.id, program, {c.mother_pk for c in candidates})
         consented = consent_in_force({c.mother_pk for c in candidates})
         labels = form_labels(definition.id, definition.version)
-        rules = program_rules(program=program, instrument=definition)
-        source = (
-            Source.ODK if {"instance", "uuid", "submission_time"} & set(b.meta) else Source.IMPORT
-        )
+        scorer = scoring.Scorer(definition, program_rules(program=program, instrument=definition))
+        plan.constants = {
+            "program_id": program_pk,
+            "instrument_id": definition.id,
+            "instrument_version": definition.version,
+            "collected_by_id": ctx.user.pk if ctx.user else None,
+            "source": (
+                Source.ODK
+                if {"instance", "uuid", "submission_time"} & set(b.meta)
+                else Source.IMPORT
+            ),
+        }
         seen_uuids: set[uuid.UUID] = set()
-        memo: dict[Any, scoring.ScoreResult] = {}
+        memo: dict[str, tuple] = {}
+        dumps = _json_encoder().encode
+        details_json = _details_encoder(dumps, scorer.prepared_rule)
         now = timezone.now()
-        self.answer_cache: dict[tuple, Any] = {}
+        mother_col = header[b.meta.get("mother_id", b.meta.get("nik", 0))]
+        columns = self._item_columns(definition, b)
+        caches: dict[str, dict] = {item.id: {} for item, _pos in columns}
         for c in candidates:
             if c.uuid in existing_uuids or c.uuid in seen_uuids:
                 plan.skipped += 1
                 continue
             key = (c.mother_pk, c.timepoint, c.followup, c.observer)
-            mother_col = header[b.meta.get("mother_id", b.meta.get("nik", 0))]
             if key in taken:
                 message = MSG_DUPLICATE_IN_FILE if taken[key] else MSG_ALREADY_RECORDED
                 plan.reject(c.row, mother_col, c.ref.identifier or "NIK", str(message))
@@ -448,45 +475,55 @@ class ResponsesImporter(Importer):
             if c.mother_pk not in consented:
                 plan.reject(c.row, mother_col, c.ref.identifier or "NIK", str(MSG_NO_CONSENT))
                 continue
-            answers = self._answers(c, definition, b, header, labels, plan)
-            if answers is None:
+            norm = self._answers(c, columns, caches, definition, b, header, labels, plan)
+            if norm is None:
                 continue
-            norm = answers
-            memo_key = tuple(norm.items())
-            result = memo.get(memo_key)
-            if result is None:
+            # The answers' JSON is both what is stored and the key of the score memo: equal
+            # answers score equally, and a file repeats patterns (checklists especially).
+            answers_json = dumps(norm)
+            outcome = memo.get(answers_json)
+            if outcome is None:
                 try:
-                    result = memo[memo_key] = scoring.score(definition, norm, rules=rules)
+                    result = scorer.score_normalised(norm)
                 except scoring.AnswerError as exc:
                     column = b.item_column(header, exc.item_id)
                     value = cell(c.cells, b.items.get(exc.item_id))
                     plan.reject(c.row, column, value, self._answer_message(exc))
                     continue
+                outcome = memo[answers_json] = (
+                    result.score_pct,
+                    result.category or "",
+                    result.complete,
+                    details_json(result.details),
+                )
             seen_uuids.add(c.uuid)
             taken[key] = True
             plan.creates.append(
-                Response(
-                    submission_uuid=c.uuid,
-                    mother_id=c.mother_pk,
-                    program=program,
-                    instrument_id=definition.id,
-                    instrument_version=definition.version,
-                    timepoint=c.timepoint,
-                    followup_number=c.followup,
-                    observer=c.observer,
-                    answers=norm,
-                    score_pct=result.score_pct,
-                    category=result.category or "",
-                    complete=result.complete,
-                    details=result.details,
-                    collected_by=ctx.user,
-                    collected_at=c.collected_at or now,
-                    source=source,
+                NewResponse(
+                    c.uuid,
+                    c.mother_pk,
+                    c.timepoint,
+                    c.followup,
+                    c.observer,
+                    answers_json,
+                    *outcome,
+                    c.collected_at or now,
                 )
             )
 
-    def _answers(self, c: Candidate, definition, b: Binding, header, labels, plan) -> dict | None:
-        """The row's answers, validated and normalised item by item.
+    @staticmethod
+    def _item_columns(definition, b: Binding) -> list[tuple[registry.Item, Any]]:
+        """(item, column position or tuple of choice-column positions) for bound items."""
+        out = []
+        for item in definition.items:
+            if item.id in b.items:
+                out.append((item, b.items[item.id]))
+            elif item.id in b.choices:
+                out.append((item, tuple(pos for _choice, pos in b.choices[item.id])))
+        return out
+
+    def _answers(self, c: Candidate, columns, caches, definition, b, header, labels, plan):
+        """The row's answers, validated and normalised item by item (None if rejected).
 
         Each item's value is converted once per distinct raw cell value (a file repeats
         the same few values), through the same ``scoring.normalise_answers`` as every
@@ -494,40 +531,40 @@ class ResponsesImporter(Importer):
         """
         answers: dict[str, Any] = {}
         ok = True
-        cache = self.answer_cache
-        for item in definition.items:
-            if item.id in b.items:
-                raw = cell(c.cells, b.items[item.id])
-                key = (
-                    item.id,
-                    raw
-                    if raw is FORMULA or isinstance(raw, str | int | float | None)
-                    else repr(raw),
-                )
-            elif item.id in b.choices:
-                raw = tuple(cell(c.cells, pos) for _choice, pos in b.choices[item.id])
-                key = (item.id, raw)
+        cells = c.cells
+        width = len(cells)
+        for item, pos in columns:
+            if type(pos) is int:
+                raw = cells[pos] if pos < width else None
+                try:
+                    outcome = caches[item.id][raw]
+                except (KeyError, TypeError):
+                    outcome = self._convert_cached(
+                        caches[item.id], item, raw, b, definition, labels
+                    )
             else:
-                continue
-            outcome = cache.get(key)
-            if outcome is None:
-                outcome = cache[key] = self._convert(item, raw, b, definition, labels)
+                raw = tuple(cells[p] if p < width else None for p in pos)
+                outcome = caches[item.id].get(raw)
+                if outcome is None:
+                    outcome = caches[item.id][raw] = self._convert(item, raw, b, definition, labels)
             if isinstance(outcome, Exception):
-                pos = b.items.get(item.id)
-                if pos is None and item.id in b.choices:
-                    pos = b.choices[item.id][0][1]
+                first = pos if type(pos) is int else pos[0]
                 message = (
                     outcome.render()
                     if isinstance(outcome, CellError)
                     else self._answer_message(outcome)
                 )
-                plan.reject(
-                    c.row, header[pos] if pos is not None else item.id, cell(c.cells, pos), message
-                )
+                plan.reject(c.row, header[first], cell(cells, first), message)
                 ok = False
             elif outcome[0] is not None:
                 answers[item.id] = outcome[0]
         return answers if ok else None
+
+    def _convert_cached(self, cache, item, raw, b, definition, labels):
+        outcome = self._convert(item, raw, b, definition, labels)
+        with contextlib.suppress(TypeError):  # an unhashable cell value: converted each time
+            cache[raw] = outcome
+        return outcome
 
     @staticmethod
     def _answer_message(exc: scoring.AnswerError) -> str:
@@ -563,45 +600,127 @@ class ResponsesImporter(Importer):
     # -- writes
 
     def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> None:
-        rows = plan.creates
-        for start in range(0, len(rows), BATCH):
-            insert_responses(rows[start : start + BATCH])
-            progress(min(BATCH, len(rows) - start))
+        if not plan.creates:
+            return
+        rows = ResponseRows(plan.constants)
+        records = plan.creates
+        for start in range(0, len(records), BATCH):
+            batch = records[start : start + BATCH]
+            write_rows(rows.prepare(batch))
+            progress(len(batch))
 
 
-def insert_responses(objs: list[Response]) -> None:
-    """Insert validated, scored responses: ``COPY`` on PostgreSQL, ``executemany`` on
-    SQLite, ``bulk_create`` elsewhere. Values are prepared by the model's own fields, and the
-    database's constraints (unique submission UUID, one response per timepoint) still hold.
-    No per-row signals run (as with ``bulk_create``): the import job is the audit record."""
-    vendor = connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        Response.objects.bulk_create(objs)
-        return
-    now = timezone.now()
+class NewResponse(NamedTuple):
+    """A validated, scored response to insert (the per-row values; the rest is constant).
+
+    ``answers`` and ``details`` are already JSON text, as the model's JSONField stores them
+    (a plan of 100,000 rows then holds strings, not 200,000 dicts).
+    """
+
+    submission_uuid: uuid.UUID
+    mother_id: int
+    timepoint: str
+    followup_number: int
+    observer: str
+    answers: str
+    score_pct: float | None
+    category: str
+    complete: bool
+    details: str
+    collected_at: Any
+
+
+def _details_encoder(dumps, prepared: scoring.PreparedRule):
+    """JSON of a result's ``details``, with the rule part (the same for every row, and most
+    of the text) encoded once and spliced in. Equal to ``dumps(details)`` once parsed."""
+    rule, text = prepared.rule, prepared.text
+    tail = dumps({"rule": rule, "rule_text": text})[1:]  # '"rule": …, "rule_text": …}'
+
+    def encode(details: dict[str, Any]) -> str:
+        if details.get("rule") is not rule or details.get("rule_text") is not text:
+            return dumps(details)
+        head = dumps({k: v for k, v in details.items() if k not in ("rule", "rule_text")})
+        return "{" + tail if head == "{}" else head[:-1] + ", " + tail
+
+    return encode
+
+
+def _json_encoder() -> json.JSONEncoder:
+    """The encoder of Response's JSON fields (Django's JSONField default: plain json)."""
+    encoders = {
+        f.encoder for f in Response._meta.concrete_fields if f.get_internal_type() == "JSONField"
+    }
+    if encoders != {None}:  # a custom encoder on the model must be used here too
+        (encoder,) = encoders
+        return encoder()
+    return json.JSONEncoder()
+
+
+class ResponseRows:
+    """Database rows for :class:`NewResponse` records, in the Response table's column order.
+
+    Each value is prepared by the model field's own ``get_db_prep_save`` (JSON with the
+    field's encoder), so the rows are exactly what ``bulk_create`` would send. Values that
+    repeat across rows (mother, timepoint, category…) are prepared once.
+    """
+
+    UNIQUE_PER_ROW = frozenset({"submission_uuid", "collected_at"})
+
+    def __init__(self, constants: dict[str, Any]):
+        now = timezone.now()
+        conn = connections[DEFAULT_DB_ALIAS]  # the real connection, not the proxy
+        constants = {"created_at": now, "updated_at": now, "session_id": None,
+                     "performed_by_companion_id": None, **constants}  # fmt: skip
+        self.fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
+        index = {name: i for i, name in enumerate(NewResponse._fields)}
+        self._plan = []
+        for f in self.fields:
+            if f.attname in constants:
+                self._plan.append((None, f.get_db_prep_save(constants[f.attname], conn)))
+            elif f.get_internal_type() == "JSONField":
+                # Already JSON text (see NewResponse); COPY casts it to jsonb.
+                self._plan.append((index[f.attname], None))
+            elif f.attname in self.UNIQUE_PER_ROW:
+                self._plan.append((index[f.attname], partial(f.get_db_prep_save, connection=conn)))
+            else:
+                self._plan.append((index[f.attname], _cached_prep(f, conn)))
+        missing = set(NewResponse._fields) - {f.attname for f in self.fields}
+        if missing:  # a renamed model field must not be silently dropped
+            raise AssertionError(f"NewResponse fields not in the Response table: {missing}")
+
+    def prepare(self, records: list[NewResponse]) -> list[list[Any]]:
+        plan = self._plan
+        return [
+            [v if i is None else rec[i] if v is None else v(rec[i]) for i, v in plan]
+            for rec in records
+        ]
+
+
+def _cached_prep(f, conn):
+    prepared: dict[Any, Any] = {}
+
+    def prep(value):
+        try:
+            return prepared[value]
+        except KeyError:
+            out = prepared[value] = f.get_db_prep_save(value, conn)
+            return out
+
+    return prep
+
+
+def write_rows(rows: list[list[Any]]) -> None:
+    """Insert prepared Response rows: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
+
+    The database's constraints (unique submission UUID, one response per timepoint) still
+    hold. No per-row signals run (as with ``bulk_create``): the import job is the audit
+    record.
+    """
     fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
-    for obj in objs:
-        obj.created_at = obj.updated_at = now
     table = connection.ops.quote_name(Response._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    encoders = {f.attname: f.encoder for f in fields if f.get_internal_type() == "JSONField"}
-    prepared: dict[tuple, Any] = {}  # most columns repeat a few values (program, instrument…)
-
-    def prep(f, value):
-        if f.attname in encoders:
-            return json.dumps(value, cls=encoders[f.attname])
-        key = (f.attname, value)
-        try:
-            return prepared[key]
-        except KeyError:
-            out = prepared[key] = f.get_db_prep_save(value, connection)
-            return out
-        except TypeError:  # unhashable
-            return f.get_db_prep_save(value, connection)
-
-    rows = [[prep(f, getattr(obj, f.attname)) for f in fields] for obj in objs]
     with connection.cursor() as cursor:
-        if vendor == "postgresql":
+        if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
                 for row in rows:
                     copy.write_row(row)

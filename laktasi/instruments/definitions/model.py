@@ -6,7 +6,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 KINDS = ("knowledge", "checklist", "smoothness", "likert", "interview", "recall")
@@ -154,7 +156,7 @@ class Item:
         text = self.label or self.placeholder
         return text.get(lang) if text else self.id
 
-    @property
+    @cached_property
     def choice_names(self) -> tuple[str, ...]:
         """Names of the allowed choices (empty for integer/text items)."""
         return tuple(c.name for c in self.choices)
@@ -212,12 +214,14 @@ class InstrumentDefinition:
 
     def item(self, item_id: str) -> Item:
         """Return the item with id ``item_id`` (KeyError if absent)."""
-        for it in self.items:
-            if it.id == item_id:
-                return it
-        raise KeyError(item_id)
+        return self.item_map[item_id]
 
-    @property
+    @cached_property
+    def item_map(self) -> Mapping[str, Item]:
+        """Items by id (read-only)."""
+        return MappingProxyType({it.id: it for it in self.items})
+
+    @cached_property
     def item_ids(self) -> tuple[str, ...]:
         """Item ids in form order."""
         return tuple(it.id for it in self.items)
