@@ -17,8 +17,8 @@ from laktasi.instruments.models import Response
 from laktasi.mothers.models import Mother
 from laktasi.programs.models import Attendance
 from laktasi.programs.services import session_create
+from tests.browser import DESKTOP, shot
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import DESKTOP, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from html.parser import HTMLParser
 
 import pytest
@@ -21,6 +19,7 @@ from laktasi.materials.guide_page import (
 )
 from laktasi.materials.rendering import STATIC_DIR
 from laktasi.materials.services import qa_load
+from tests.browser import _async_unsafe_allowed, browser  # noqa: F401 (fixtures)
 
 CSS = (STATIC_DIR / "materials" / "guide.css").read_text()
 JS = (STATIC_DIR / "materials" / "guide.js").read_text()
@@ -297,22 +296,6 @@ def test_service_worker_source_is_shipped():
 
 # --- browser (Debian chromium) -----------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _async_unsafe_allowed():
-    """Playwright's sync API runs an event loop in this thread while the live server (and its
-    test database) are set up and torn down (as in tests/e2e/conftest.py): relax Django's
-    check for this module only."""
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if before is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
-
 
 @pytest.fixture(scope="module")
 def site(live_server):
@@ -321,19 +304,8 @@ def site(live_server):
     return live_server.url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        pytest.skip("chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def browser_page(browser):
+def browser_page(browser):  # noqa: F811 (the imported fixture)
     """A fresh 360 px wide phone context (own service workers and caches) per test."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()

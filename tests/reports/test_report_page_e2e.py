@@ -9,8 +9,7 @@ import pytest
 
 from laktasi.demo.loader import PROGRAM_TITLE, demo_load
 from laktasi.programs.models import Program
-from tests.conftest import make_regions
-from tests.e2e.conftest import (  # noqa: F401 (fixtures)
+from tests.browser import (  # noqa: F401 (fixtures)
     DESKTOP,
     _async_unsafe_allowed,
     _urlconf_loaded,
@@ -18,6 +17,7 @@ from tests.e2e.conftest import (  # noqa: F401 (fixtures)
     new_page,
     shot,
 )
+from tests.conftest import make_regions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ import pytest
 
 from laktasi.followups.models import Visit
 from laktasi.followups.services import snapshot_refresh
+from tests.browser import login, shot
 from tests.conftest import PASSWORD
-from tests.followups.e2e.conftest import login, screenshot
 from tests.followups.helpers import new_baby, record, scheduled
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +36,7 @@ def test_cadre_records_the_visit_due_today_from_her_phone(live_server, phone, wo
     assert wa.get_attribute("href").startswith("https://wa.me/6281234567890?text=")
     assert page.locator("#overdue, #missed").count() == 2
     assert page.locator("#alerts .alerts li").count() >= 1  # formula reported
-    screenshot(page, "followups-tasks-360")
+    shot(page, "followups-tasks-360")
     task.locator("a[href$='/catat/']").click()
     for radio in page.locator(".recall-item input[value=no]").all():
         radio.check()
@@ -44,7 +44,7 @@ def test_cadre_records_the_visit_due_today_from_her_phone(live_server, phone, wo
     page.check("input[name=mode][value=home]")
     page.check("input[name=massage][value=yes]")
     page.select_option("select[name=massage_by]", "husband")
-    screenshot(page, "followups-record-360")
+    shot(page, "followups-record-360")
     page.click("form.visit-form button[type=submit]")
     page.wait_for_url("**/kunjungan/tugas/")
     assert page.locator(".messages li").count() == 1
@@ -68,7 +68,7 @@ def test_viewer_reads_the_dashboard_and_downloads_a_table(live_server, phone, wo
         "svg.chart", "els => els.map(e => e.getBoundingClientRect().width)"
     )
     assert max(widths) <= 360
-    screenshot(page, "dashboard-360")
+    shot(page, "dashboard-360")
     page.locator("#table-indicators th[scope=row] a").first.click()  # drill down to a region
     page.wait_for_load_state()
     assert "level=province" in page.url
