@@ -302,6 +302,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_MB = envint("LAKTASI_IMPORT_MAX_MB", 64)
 IMPORT_MAX_ROWS = envint("LAKTASI_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNZIPPED_MB = envint("LAKTASI_IMPORT_MAX_UNZIPPED_MB", 256)
+# Web uploads are checked and imported in a background thread with a progress bar.
+IMPORT_IN_BACKGROUND = envbool("LAKTASI_IMPORT_BACKGROUND", True)
 
 # Demo users (``laktasi demo``) may log in only outside production mode.
 DEMO_LOGINS_ALLOWED = not PRODUCTION

@@ -29,6 +29,13 @@ def _no_two_factor(settings):
     settings.TWO_FACTOR_REQUIRED = False
 
 
+@pytest.fixture(autouse=True)
+def _imports_in_the_request(settings):
+    """A background thread cannot see a test's uncommitted data: run web imports in the
+    request. tests/imports/test_background.py runs them in threads (transactional tests)."""
+    settings.IMPORT_IN_BACKGROUND = False
+
+
 def make_regions() -> dict[str, Region]:
     rows = [
         ("35", "Jawa Timur", 1, None),

@@ -25,6 +25,7 @@ class ImportStatus(models.TextChoices):
     PARTIAL = "partial", _("valid rows imported, rejected rows returned")
     REFUSED = "refused", _("not imported: some rows were rejected")
     FAILED = "failed", _("failed")
+    RUNNING = "running", _("in progress")
 
 
 def _upload_to(job: ImportJob, filename: str) -> str:

@@ -1,8 +1,8 @@
 """Import pages: upload → preview of rejected rows → commit → result. Thin views.
 
-The web import is synchronous: the file (at most ``LAKTASI_IMPORT_MAX_MB``) is checked when
-uploaded and written when committed, within the request; large files go through the CLI
-(``laktasi import``), which shows a progress bar.
+Checking an upload and importing it run in a background thread (:mod:`.background`); the
+job page shows a progress bar that refreshes itself (htmx, or a meta refresh without
+JavaScript) until the job is done. The CLI (``laktasi import``) shows a progress bar too.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from laktasi.imports import background
 from laktasi.imports.exports import TEMPLATE_KINDS, rejected_rows_render, template_render
 from laktasi.imports.forms import CommitForm, UploadForm
 from laktasi.imports.models import ImportStatus
+from laktasi.imports.progress import progress_read
 from laktasi.imports.selectors import can_import, importjob_get, importjob_list
-from laktasi.imports.services import importjob_commit, importjob_create, importjob_preview
+from laktasi.imports.services import importjob_create
 from laktasi.instruments import registry
 
 PREVIEW_ROWS = 300
@@ -68,7 +70,7 @@ def import_index_view(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                importjob_preview(job=job)
+                background.start(job, "preview")
                 return redirect("imports:detail", pk=job.pk)
     context = {
         "form": form,
@@ -84,14 +86,29 @@ def import_index_view(request):
 def import_detail_view(request, pk: int):
     _require_importer(request)
     job = importjob_get(user=request.user, pk=pk)
+    background.recover_if_stale(job)
     context = {
         "job": job,
         "errors": job.errors[:PREVIEW_ROWS],
         "more_errors": len(job.errors) > PREVIEW_ROWS or job.rejected > len(job.errors),
         "form": CommitForm(),
         "can_commit": job.status in (ImportStatus.PREVIEWED, ImportStatus.REFUSED),
+        "progress": progress_read(job.token) if job.status == ImportStatus.RUNNING else None,
     }
     return render(request, "imports/detail.html", context)
+
+
+@login_required
+def import_progress_view(request, pk: int):
+    """The progress card alone (htmx polls it); once the job is done, reload the page."""
+    _require_importer(request)
+    job = importjob_get(user=request.user, pk=pk)
+    if background.recover_if_stale(job) or job.status != ImportStatus.RUNNING:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    context = {"job": job, "progress": progress_read(job.token)}
+    return render(request, "imports/_progress.html", context)
 
 
 @require_POST
@@ -99,13 +116,12 @@ def import_detail_view(request, pk: int):
 def import_commit_view(request, pk: int):
     _require_importer(request)
     job = importjob_get(user=request.user, pk=pk)
+    if job.status in (ImportStatus.COMMITTED, ImportStatus.PARTIAL):
+        messages.error(request, _("This file has already been imported."))
+        return redirect("imports:detail", pk=job.pk)
     form = CommitForm(request.POST)
     form.is_valid()
-    try:
-        importjob_commit(job=job, valid_only=form.cleaned_data.get("valid_only", False))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("imports:detail", pk=job.pk)
+    background.start(job, "commit", valid_only=form.cleaned_data.get("valid_only", False))
     job.refresh_from_db()
     if job.status == ImportStatus.REFUSED:
         messages.error(
