@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "laktasi.mothers",
     "laktasi.programs",
     "laktasi.instruments",
+    "laktasi.links",
     "laktasi.followups",
     "laktasi.materials",
     "laktasi.imports",
@@ -298,6 +299,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("LAKTASI_MAX_UPLOAD_MB", 20) * 1024 * 1024
 LAKTASI_BASE_URL = os.environ.get("LAKTASI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 LAKTASI_MAX_VIDEO_MB = envint("LAKTASI_MAX_VIDEO_MB", 200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Answer links (laktasi.links): a mother's link stays open until the end of the session's day
+# plus this many days; requests per address per minute to the public answer pages.
+LAKTASI_LINK_DAYS = envint("LAKTASI_LINK_DAYS", 7)
+LAKTASI_LINK_RATE_PER_MINUTE = envint("LAKTASI_LINK_RATE_PER_MINUTE", 30)
 # Imports (laktasi.imports): largest file, most data rows, largest unzipped .xlsx.
 IMPORT_MAX_MB = envint("LAKTASI_IMPORT_MAX_MB", 64)
 IMPORT_MAX_ROWS = envint("LAKTASI_IMPORT_MAX_ROWS", 200_000)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("ibu/", include("laktasi.mothers.urls")),
     path("program/", include("laktasi.programs.urls")),
     path("instrumen/", include("laktasi.instruments.urls")),
+    path("tautan/", include("laktasi.links.urls")),
+    path("isi/", include("laktasi.links.public_urls")),
     path("kunjungan/", include("laktasi.followups.urls")),
     path("materi/", include("laktasi.materials.urls")),
     path("impor/", include("laktasi.imports.urls")),

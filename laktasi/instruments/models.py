@@ -27,6 +27,7 @@ class Source(models.TextChoices):
     IMPORT = "import", _("spreadsheet import")
     ODK = "odk", _("ODK / KoboToolbox")
     API = "api", _("API")
+    SELF = "self", _("filled in by the mother herself")
 
 
 class Observer(models.TextChoices):

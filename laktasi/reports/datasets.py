@@ -94,6 +94,7 @@ class ResponseRow:
     complete: bool
     details: dict[str, Any] = field(hash=False, compare=False)
     answers: dict[str, Any] = field(hash=False, compare=False)
+    source: str = ""  #: Response.source: how it was collected (web, paper, self, import...)
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def _response_rows(program: Program, mother_ids: list[int]) -> list[ResponseRow]
             "complete",
             "details",
             "answers",
+            "source",
         )
         .order_by("instrument_id", "timepoint", "mother__identifier", "observer")
     )
@@ -227,6 +229,7 @@ def _response_rows(program: Program, mother_ids: list[int]) -> list[ResponseRow]
             complete=r.complete,
             details=r.details or {},
             answers=r.answers or {},
+            source=r.source,
         )
         for r in qs.iterator(chunk_size=2000)
     ]

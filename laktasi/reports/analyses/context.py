@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from laktasi import stats
+from laktasi.instruments.models import Source
 from laktasi.reports.analyses.common import (
     MAX_LISTED,
     POST,
@@ -289,6 +290,15 @@ class ContextSections:
 
     # ------------------------------------------------------------------------ 9. methods
 
+    def _modes(self, instrument_id: str) -> str:
+        """How the responses were collected, e.g. "filled in by the mother herself 12; web
+        form 3" (self-filled and staff-filled answers are pooled in every table)."""
+        counts = Counter(r.source for r in self.by_instrument[instrument_id] if r.source)
+        labels = dict(Source.choices)
+        return "; ".join(
+            f"{labels.get(source, source)} {n}" for source, n in sorted(counts.items())
+        )
+
     def section_methods(self) -> Section:
         n = len(self.ds.mothers)
         sessions = len(self.ds.program.sessions)
@@ -345,6 +355,7 @@ class ContextSections:
                     Cell(", ".join(inst.versions)),
                     Cell(_("yes") if inst.definition.validated else _("no (laktasi's own)")),
                     Cell(rule),
+                    Cell(self._modes(inst.id)),
                 )
             )
         if body:
@@ -352,7 +363,15 @@ class ContextSections:
                 Table(
                     "instruments",
                     self.caption_table(_("Instruments and versions used")),
-                    (head(_("Instrument"), _("Version"), _("Validated"), _("Scoring rule")),),
+                    (
+                        head(
+                            _("Instrument"),
+                            _("Version"),
+                            _("Validated"),
+                            _("Scoring rule"),
+                            _("Mode of administration"),
+                        ),
+                    ),
                     tuple(body),
                 )
             )

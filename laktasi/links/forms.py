@@ -1,0 +1,63 @@
+"""Forms of the answer links: which form to hand out, and the short code in group mode."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from laktasi.instruments import registry
+from laktasi.instruments.forms import language
+from laktasi.instruments.models import Timepoint
+from laktasi.links import tokens
+from laktasi.links.services import SELF_INSTRUMENTS, SELF_TIMEPOINTS
+
+
+def instrument_choices() -> list[tuple[str, str]]:
+    lang = language()
+    return [(iid, registry.get(iid).title(lang)) for iid in SELF_INSTRUMENTS]
+
+
+class ChooseForm(forms.Form):
+    """Which form, before or after: the links page is about one pair at a time."""
+
+    instrument = forms.ChoiceField(label=_("Form"), choices=())
+    timepoint = forms.ChoiceField(
+        label=_("Timepoint"),
+        choices=[(tp.value, tp.label) for tp in Timepoint if tp in SELF_TIMEPOINTS],
+        widget=forms.RadioSelect(attrs={"class": "choices inline"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = instrument_choices()
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code on your card"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = tokens.normalise_code(self.cleaned_data["code"])
+        if len(code) != tokens.CODE_LENGTH:
+            raise forms.ValidationError(self.unknown_message())
+        return code
+
+    @staticmethod
+    def unknown_message() -> str:
+        return str(
+            _(
+                "This code is not known for this form. Check the letters on your card, "
+                "or ask the cadre or midwife."
+            )
+        )

@@ -1,0 +1,15 @@
+"""Staff pages of the answer links (mounted at /tautan/)."""
+
+from django.urls import path
+
+from laktasi.links import views
+
+app_name = "links"
+urlpatterns = [
+    path("sesi/<int:session_pk>/", views.session_links_view, name="session"),
+    path("sesi/<int:session_pk>/buat/", views.session_links_issue_view, name="issue"),
+    path("sesi/<int:session_pk>/kartu.pdf", views.session_links_sheet_view, name="sheet"),
+    path("sesi/<int:session_pk>/tautan.csv", views.session_links_csv_view, name="csv"),
+    path("sesi/<int:session_pk>/grup/", views.session_links_group_view, name="group"),
+    path("<int:answerlink_pk>/buka-lagi/", views.answer_link_reopen_view, name="reopen"),
+]

@@ -1,0 +1,245 @@
+"""Staff pages: make links for a session's form, print the QR cards, share by WhatsApp,
+watch who has sent (htmx polling), reopen a sent link, and the room's group QR.
+
+Sessions and mothers come through the scoped selectors: a kader sees and makes links only
+for her own posyandu's mothers.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from laktasi.instruments import registry
+from laktasi.instruments.forms import language
+from laktasi.links import messages as wa
+from laktasi.links import sheet
+from laktasi.links.forms import ChooseForm
+from laktasi.links.models import AnswerLink
+from laktasi.links.selectors import session_link_forms, session_link_rows, session_mothers
+from laktasi.links.services import (
+    SELF_INSTRUMENTS,
+    SELF_TIMEPOINTS,
+    answer_link_reopen,
+    answer_links_issue,
+    group_link_get_or_create,
+)
+from laktasi.mothers.views import require_personal_access
+from laktasi.programs.selectors import session_get
+
+
+def _chosen(request) -> tuple[str, str] | None:
+    instrument = request.GET.get("instrument") or request.POST.get("instrument", "")
+    timepoint = request.GET.get("timepoint") or request.POST.get("timepoint", "")
+    if instrument in SELF_INSTRUMENTS and timepoint in SELF_TIMEPOINTS:
+        return instrument, timepoint
+    return None
+
+
+def _page_url(session, instrument: str, timepoint: str) -> str:
+    query = urlencode({"instrument": instrument, "timepoint": timepoint})
+    return f"{reverse('links:session', args=[session.pk])}?{query}"
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _rows(request, session, instrument, timepoint):
+    base = _base_url(request)
+    rows = []
+    for row in session_link_rows(
+        user=request.user, session=session, instrument_id=instrument, timepoint=timepoint
+    ):
+        url = sheet.answer_url(base, row.link) if row.link else ""
+        share = (
+            wa.whatsapp_link(
+                phone=row.mother.phone, instrument_id=instrument, timepoint=timepoint, url=url
+            )
+            if row.link and row.link.submitted_at is None
+            else ""
+        )
+        rows.append({"mother": row.mother, "link": row.link, "url": url, "whatsapp": share})
+    return rows
+
+
+def _status_context(request, session, instrument, timepoint):
+    rows = _rows(request, session, instrument, timepoint)
+    sent = sum(1 for r in rows if r["link"] and r["link"].submitted_at)
+    return {
+        "session": session,
+        "instrument": instrument,
+        "timepoint": timepoint,
+        "rows": rows,
+        "sent": sent,
+        "with_link": sum(1 for r in rows if r["link"]),
+        "total": len(rows),
+    }
+
+
+@login_required
+def session_links_view(request, session_pk: int):
+    """Choose a form; then the mothers with their links and who has sent."""
+    require_personal_access(request)
+    session = session_get(user=request.user, pk=session_pk)
+    chosen = _chosen(request)
+    initial = {"instrument": chosen[0], "timepoint": chosen[1]} if chosen else {}
+    context = {
+        "session": session,
+        "choose": ChooseForm(initial=initial),
+        "existing": [
+            {
+                "url": _page_url(session, iid, tp),
+                "title": registry.get(iid).title(language()),
+                "timepoint": tp,
+            }
+            for iid, tp in session_link_forms(session=session)
+        ],
+    }
+    if chosen:
+        context.update(_status_context(request, session, *chosen))
+        context["form_title"] = registry.get(chosen[0]).title(language())
+        context["query"] = urlencode({"instrument": chosen[0], "timepoint": chosen[1]})
+    if request.htmx and chosen:
+        return render(request, "links/session.html#status", context)
+    return render(request, "links/session.html", context)
+
+
+@login_required
+@require_POST
+def session_links_issue_view(request, session_pk: int):
+    require_personal_access(request)
+    session = session_get(user=request.user, pk=session_pk)
+    chosen = _chosen(request)
+    if chosen is None:
+        messages.error(request, _("Choose a form and the pre-test or post-test."))
+        return redirect("links:session", session_pk=session.pk)
+    try:
+        result = answer_links_issue(
+            session=session,
+            mothers=session_mothers(user=request.user, session=session),
+            instrument_id=chosen[0],
+            timepoint=chosen[1],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("links:session", session_pk=session.pk)
+    messages.success(
+        request,
+        ngettext("%(count)s new link made.", "%(count)s new links made.", result.created)
+        % {"count": result.created},
+    )
+    if result.skipped_no_consent:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s mother has no consent in force (or restricted her data): no link.",
+                "%(count)s mothers have no consent in force (or restricted their data): no link.",
+                result.skipped_no_consent,
+            )
+            % {"count": result.skipped_no_consent},
+        )
+    if result.skipped_answered:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s mother already has this form recorded: no link.",
+                "%(count)s mothers already have this form recorded: no link.",
+                result.skipped_answered,
+            )
+            % {"count": result.skipped_answered},
+        )
+    return redirect(_page_url(session, *chosen))
+
+
+def _links_or_404(request, session_pk: int):
+    require_personal_access(request)
+    session = session_get(user=request.user, pk=session_pk)
+    chosen = _chosen(request)
+    if chosen is None:
+        raise Http404("choose a form")
+    rows = session_link_rows(
+        user=request.user, session=session, instrument_id=chosen[0], timepoint=chosen[1]
+    )
+    return session, chosen, [r.link for r in rows if r.link is not None]
+
+
+@login_required
+def session_links_sheet_view(request, session_pk: int):
+    """The QR cards as an A4 PDF (only links not yet sent)."""
+    session, chosen, links = _links_or_404(request, session_pk)
+    links = [link for link in links if link.submitted_at is None]
+    pdf = sheet.sheet_pdf(
+        links=links,
+        base_url=_base_url(request),
+        session=session,
+        instrument_id=chosen[0],
+        timepoint=chosen[1],
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"kartu-qr-sesi-{session.pk}-{chosen[0]}-{chosen[1]}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def session_links_csv_view(request, session_pk: int):
+    session, chosen, links = _links_or_404(request, session_pk)
+    response = HttpResponse(
+        sheet.links_csv(links=links, base_url=_base_url(request)), content_type="text/csv"
+    )
+    name = f"tautan-sesi-{session.pk}-{chosen[0]}-{chosen[1]}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def session_links_group_view(request, session_pk: int):
+    """One big QR for the projector; mothers type the code from their card."""
+    require_personal_access(request)
+    session = session_get(user=request.user, pk=session_pk)
+    chosen = _chosen(request)
+    if chosen is None:
+        raise Http404("choose a form")
+    try:
+        group = group_link_get_or_create(
+            session=session, instrument_id=chosen[0], timepoint=chosen[1]
+        )
+    except ValidationError as exc:
+        raise Http404("not a self-filled form") from exc
+    url = sheet.group_url(_base_url(request), group)
+    context = {
+        "session": session,
+        "url": url,
+        "qr": sheet.qr_svg(url, scale=1),
+        "form_title": registry.get(chosen[0]).title(language()),
+        "timepoint": chosen[1],
+        "back": _page_url(session, *chosen),
+    }
+    return render(request, "links/group_projector.html", context)
+
+
+@login_required
+@require_POST
+def answer_link_reopen_view(request, answerlink_pk: int):
+    """Let a mother send again; logged (LinkEvent) with who reopened it."""
+    require_personal_access(request)
+    link = AnswerLink.objects.select_related("session").filter(pk=answerlink_pk).first()
+    if link is None:
+        raise Http404
+    session = session_get(user=request.user, pk=link.session_id)
+    visible = {m.pk for m in session_mothers(user=request.user, session=session)}
+    if link.mother_id not in visible:
+        raise Http404
+    answer_link_reopen(link=link, by=request.user)
+    messages.success(request, _("The link is open again: she can send her answers once more."))
+    return redirect(_page_url(session, link.instrument_id, link.timepoint))
