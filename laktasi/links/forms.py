@@ -9,7 +9,7 @@ from laktasi.instruments import registry
 from laktasi.instruments.forms import language
 from laktasi.instruments.models import Timepoint
 from laktasi.links import tokens
-from laktasi.links.services import SELF_INSTRUMENTS, SELF_TIMEPOINTS
+from laktasi.links.services import SELF_INSTRUMENTS
 
 
 def instrument_choices() -> list[tuple[str, str]]:
@@ -23,7 +23,10 @@ class ChooseForm(forms.Form):
     instrument = forms.ChoiceField(label=_("Form"), choices=())
     timepoint = forms.ChoiceField(
         label=_("Timepoint"),
-        choices=[(tp.value, tp.label) for tp in Timepoint if tp in SELF_TIMEPOINTS],
+        choices=[
+            (Timepoint.PRE.value, _("pre-test (before the session)")),
+            (Timepoint.POST.value, _("post-test (after the session)")),
+        ],
         widget=forms.RadioSelect(attrs={"class": "choices inline"}),
     )
 

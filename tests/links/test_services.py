@@ -57,7 +57,8 @@ def test_observers_checklists_are_never_self_filled(world, session):
 def test_token_has_at_least_128_bits_and_is_stored_only_as_a_hash(world, session):
     link = issue(session, world.users["bidan"]).links[0]
     token = token_for(link.salt)
-    assert len(token) == TOKEN_LENGTH and TOKEN_LENGTH * 6 >= 128
+    assert len(token) == TOKEN_LENGTH
+    assert TOKEN_LENGTH * 6 >= 128
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM links_answerlink")
         row = cursor.fetchone()
@@ -68,7 +69,8 @@ def test_mother_without_consent_gets_no_link(world, session):
     mother = world.mothers["melati"]
     withdraw(mother)
     result = issue(session, world.users["bidan"])
-    assert result.created == 0 and result.skipped_no_consent == 1
+    assert result.created == 0
+    assert result.skipped_no_consent == 1
 
 
 def test_restricted_mother_gets_no_link(world, session):
@@ -84,7 +86,8 @@ def test_answers_are_scored_by_the_scoring_module_and_marked_self_filled(world, 
     assert response.source == Source.SELF
     assert response.score_pct == pytest.approx(80.0)
     assert response.category == "baik"
-    assert response.session == session and response.program == world.program
+    assert response.session == session
+    assert response.program == world.program
     assert response.collected_by is None
 
 
@@ -137,13 +140,15 @@ def test_reopen_lets_her_send_again_keeps_history_and_is_logged(world, session):
     assert response.score_pct == pytest.approx(88.0)
     assert response.history.count() == 2
     event = LinkEvent.objects.get(action=LinkEvent.Action.REOPENED)
-    assert event.by == world.users["bidan"] and event.link == link
+    assert event.by == world.users["bidan"]
+    assert event.link == link
 
 
 def test_a_mother_keeps_one_short_code_for_pre_and_post(world, session):
     pre = issue(session, world.users["bidan"], timepoint="pre").links[0]
     post = issue(session, world.users["bidan"], timepoint="post").links[0]
-    assert pre.short_code == post.short_code and pre.pk != post.pk
+    assert pre.short_code == post.short_code
+    assert pre.pk != post.pk
 
 
 def test_links_expire_at_the_end_of_the_session_day_plus_seven_days(world, settings):
