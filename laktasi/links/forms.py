@@ -9,6 +9,7 @@ from laktasi.instruments import registry
 from laktasi.instruments.forms import language
 from laktasi.instruments.models import Timepoint
 from laktasi.links import tokens
+from laktasi.links.models import LinkSettings
 from laktasi.links.services import SELF_INSTRUMENTS
 
 
@@ -64,3 +65,12 @@ class CodeForm(forms.Form):
                 "or ask the cadre or midwife."
             )
         )
+
+
+class SettingsForm(forms.ModelForm):
+    """What the mothers' pages show, for the whole program."""
+
+    class Meta:
+        model = LinkSettings
+        fields = ["greeting", "show_score", "show_answers_after_post"]
+        widgets = {"greeting": forms.RadioSelect(attrs={"class": "choices"})}

@@ -54,6 +54,24 @@ def link_settings(program: Program) -> LinkSettings:
     return found or LinkSettings(program=program)
 
 
+def link_settings_save(
+    *, program: Program, greeting: str, show_score: bool, show_answers_after_post: bool
+) -> LinkSettings:
+    """Store the program's choices for what mothers see on their pages."""
+    found = link_settings(program)
+    found.greeting = greeting
+    found.show_score = show_score
+    found.show_answers_after_post = show_answers_after_post
+    found.full_clean()
+    found.save()
+    return found
+
+
+def may_change_link_settings(user: User) -> bool:
+    """What mothers see is the program's decision: not a cadre's or a viewer's."""
+    return user.is_superuser or user.role in ("admin", "coordinator", "bidan")
+
+
 def default_expiry(session: Session) -> dt.datetime:
     """End of the session's day (local time) plus LAKTASI_LINK_DAYS days."""
     day = timezone.localtime(session.starts_at).date() + dt.timedelta(

@@ -22,7 +22,7 @@ from laktasi.instruments import registry
 from laktasi.instruments.forms import language
 from laktasi.links import messages as wa
 from laktasi.links import sheet
-from laktasi.links.forms import ChooseForm
+from laktasi.links.forms import ChooseForm, SettingsForm
 from laktasi.links.models import AnswerLink
 from laktasi.links.selectors import session_link_forms, session_link_rows, session_mothers
 from laktasi.links.services import (
@@ -31,9 +31,12 @@ from laktasi.links.services import (
     answer_link_reopen,
     answer_links_issue,
     group_link_get_or_create,
+    link_settings,
+    link_settings_save,
+    may_change_link_settings,
 )
 from laktasi.mothers.views import require_personal_access
-from laktasi.programs.selectors import session_get
+from laktasi.programs.selectors import program_get, session_get
 
 
 def _chosen(request) -> tuple[str, str] | None:
@@ -86,10 +89,10 @@ def _status_context(request, session, instrument, timepoint):
 
 
 @login_required
-def session_links_view(request, session_pk: int):
+def session_links_view(request, pk: int):
     """Choose a form; then the mothers with their links and who has sent."""
     require_personal_access(request)
-    session = session_get(user=request.user, pk=session_pk)
+    session = session_get(user=request.user, pk=pk)
     chosen = _chosen(request)
     initial = {"instrument": chosen[0], "timepoint": chosen[1]} if chosen else {}
     context = {
@@ -104,6 +107,8 @@ def session_links_view(request, session_pk: int):
             for iid, tp in session_link_forms(session=session)
         ],
     }
+    if may_change_link_settings(request.user):
+        context["settings_form"] = SettingsForm(instance=link_settings(session.program))
     if chosen:
         context.update(_status_context(request, session, *chosen))
         context["form_title"] = registry.get(chosen[0]).title(language())
@@ -115,13 +120,13 @@ def session_links_view(request, session_pk: int):
 
 @login_required
 @require_POST
-def session_links_issue_view(request, session_pk: int):
+def session_links_issue_view(request, pk: int):
     require_personal_access(request)
-    session = session_get(user=request.user, pk=session_pk)
+    session = session_get(user=request.user, pk=pk)
     chosen = _chosen(request)
     if chosen is None:
         messages.error(request, _("Choose a form and the pre-test or post-test."))
-        return redirect("links:session", session_pk=session.pk)
+        return redirect("links:session", pk=session.pk)
     try:
         result = answer_links_issue(
             session=session,
@@ -132,7 +137,7 @@ def session_links_issue_view(request, session_pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("links:session", session_pk=session.pk)
+        return redirect("links:session", pk=session.pk)
     messages.success(
         request,
         ngettext("%(count)s new link made.", "%(count)s new links made.", result.created)
@@ -161,22 +166,22 @@ def session_links_issue_view(request, session_pk: int):
     return redirect(_page_url(session, *chosen))
 
 
-def _links_or_404(request, session_pk: int):
-    require_personal_access(request)
-    session = session_get(user=request.user, pk=session_pk)
-    chosen = _chosen(request)
-    if chosen is None:
-        raise Http404("choose a form")
+def _links(request, session, chosen):
     rows = session_link_rows(
         user=request.user, session=session, instrument_id=chosen[0], timepoint=chosen[1]
     )
-    return session, chosen, [r.link for r in rows if r.link is not None]
+    return [r.link for r in rows if r.link is not None]
 
 
 @login_required
-def session_links_sheet_view(request, session_pk: int):
+def session_links_sheet_view(request, pk: int):
     """The QR cards as an A4 PDF (only links not yet sent)."""
-    session, chosen, links = _links_or_404(request, session_pk)
+    require_personal_access(request)
+    session = session_get(user=request.user, pk=pk)
+    chosen = _chosen(request)
+    if chosen is None:
+        return redirect("links:session", pk=session.pk)
+    links = _links(request, session, chosen)
     links = [link for link in links if link.submitted_at is None]
     pdf = sheet.sheet_pdf(
         links=links,
@@ -192,8 +197,13 @@ def session_links_sheet_view(request, session_pk: int):
 
 
 @login_required
-def session_links_csv_view(request, session_pk: int):
-    session, chosen, links = _links_or_404(request, session_pk)
+def session_links_csv_view(request, pk: int):
+    require_personal_access(request)
+    session = session_get(user=request.user, pk=pk)
+    chosen = _chosen(request)
+    if chosen is None:
+        return redirect("links:session", pk=session.pk)
+    links = _links(request, session, chosen)
     response = HttpResponse(
         sheet.links_csv(links=links, base_url=_base_url(request)), content_type="text/csv"
     )
@@ -203,13 +213,13 @@ def session_links_csv_view(request, session_pk: int):
 
 
 @login_required
-def session_links_group_view(request, session_pk: int):
+def session_links_group_view(request, pk: int):
     """One big QR for the projector; mothers type the code from their card."""
     require_personal_access(request)
-    session = session_get(user=request.user, pk=session_pk)
+    session = session_get(user=request.user, pk=pk)
     chosen = _chosen(request)
     if chosen is None:
-        raise Http404("choose a form")
+        return redirect("links:session", pk=session.pk)
     try:
         group = group_link_get_or_create(
             session=session, instrument_id=chosen[0], timepoint=chosen[1]
@@ -226,6 +236,26 @@ def session_links_group_view(request, session_pk: int):
         "back": _page_url(session, *chosen),
     }
     return render(request, "links/group_projector.html", context)
+
+
+@login_required
+@require_POST
+def program_link_settings_view(request, pk: int):
+    """Save what the mothers' pages show (greeting, score, correct answers after the post)."""
+    require_personal_access(request)
+    program = program_get(user=request.user, pk=pk)
+    if not may_change_link_settings(request.user):
+        raise Http404
+    form = SettingsForm(request.POST, instance=link_settings(program))
+    if form.is_valid():
+        link_settings_save(program=program, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Please check the choices."))
+    back = request.POST.get("session", "")
+    if back.isdigit():
+        return redirect("links:session", pk=session_get(user=request.user, pk=back).pk)
+    return redirect("programs:detail", pk=program.pk)
 
 
 @login_required

@@ -62,7 +62,18 @@ def test_mothers_answer_on_their_phones_and_the_facilitator_sees_it_live(
     shot(staff, "links-01-facilitator-1280")
 
     phone = new_page(viewport=PHONE)
+    requested = []
+    phone.on("request", lambda request: requested.append(request.url))
     phone.goto(f"{base}/isi/{token_for(siti.salt)}/")
+    phone.wait_for_load_state("networkidle")
+    assert requested
+    assert all(url.startswith(base) for url in requested), requested
+    transferred = phone.evaluate(
+        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType("
+        "'resource')).reduce((sum, e) => sum + e.transferSize, 0)"
+    )
+    print(f"mother's page: {transferred} bytes transferred, {len(requested)} requests")  # noqa: T201
+    assert transferred < 100_000
     assert "Siti" not in phone.content()
     assert phone.is_visible("#next")
     assert not phone.is_visible("#send")

@@ -241,3 +241,15 @@ def test_group_mode_code_opens_her_own_form(world, session, link):
     wrong = mother_phone.post(group_url, {"code": "ZZZZZ"})
     assert wrong.status_code == 200
     assert "errorlist" in wrong.content.decode()
+
+
+def test_bidan_sets_what_mothers_see_and_a_kader_cannot(world, session):
+    payload = {"greeting": "initial", "show_score": "on", "show_answers_after_post": "on"}
+    kader = client_for(world.users["kader"])
+    assert kader.post(f"/tautan/program/{world.program.pk}/pengaturan/", payload).status_code == 404
+    assert not LinkSettings.objects.exists()
+    bidan = client_for(world.users["bidan"])
+    bidan.post(f"/tautan/program/{world.program.pk}/pengaturan/", payload)
+    saved = LinkSettings.objects.get(program=world.program)
+    assert saved.show_score
+    assert saved.greeting == "initial"

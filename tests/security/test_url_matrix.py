@@ -24,6 +24,7 @@ from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
 from laktasi.imports.models import ImportJob
 from laktasi.instruments.models import Response
+from laktasi.links.models import AnswerLink
 from laktasi.materials.models import ProgramVideo
 from laktasi.mothers.models import Baby, Mother
 from laktasi.programs.models import Consultation, Program, Session
@@ -48,6 +49,12 @@ PK_MODELS: dict[str, type] = {
     "materials:program_leaflet": Program,
     "materials:program_videos": Program,
     "materials:video": ProgramVideo,
+    "links:session": Session,
+    "links:issue": Session,
+    "links:sheet": Session,
+    "links:csv": Session,
+    "links:group": Session,
+    "links:settings": Program,
 }
 # Values for kwargs that are not object keys.
 SAMPLE_VALUES = {"instrument_id": "knowledge_test", "timepoint": "pre"}
@@ -156,6 +163,17 @@ def kenanga_objects(world, settings, tmp_path) -> dict[type, object]:
         source="web",
         answers={},
     )
+    link = AnswerLink.objects.create(
+        session=session,
+        mother=mother,
+        instrument_id="knowledge_test",
+        instrument_version="1",
+        timepoint="pre",
+        salt="kenanga-salt",
+        token_hash="0" * 64,
+        short_code="KKKKK",
+        expires_at=session.starts_at,
+    )
     job = ImportJob(
         kind="mothers",
         file_name="kenanga.csv",
@@ -177,6 +195,7 @@ def kenanga_objects(world, settings, tmp_path) -> dict[type, object]:
             program=program, title="Pijat oksitosin", url="https://example.org/v"
         ),
         Response: response,
+        AnswerLink: link,
         Consultation: Consultation.objects.create(
             mother=mother, question="Rina Kenanga bertanya", advice="-"
         ),
