@@ -317,6 +317,11 @@ IMPORT_MAX_ROWS = envint("LAKTASI_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNZIPPED_MB = envint("LAKTASI_IMPORT_MAX_UNZIPPED_MB", 256)
 # Web uploads are checked and imported in a background thread with a progress bar.
 IMPORT_IN_BACKGROUND = envbool("LAKTASI_IMPORT_BACKGROUND", True)
+# Uploaded import files are stored encrypted and deleted after this many days (at once when
+# every row was imported).
+IMPORT_RETENTION_DAYS = envint("LAKTASI_IMPORT_RETENTION_DAYS", 30)
+# At most this many imports and report generations running at once per user.
+MAX_CONCURRENT_JOBS = envint("LAKTASI_MAX_CONCURRENT_JOBS", 2)
 
 # Demo users (``laktasi demo``) may log in only outside production mode.
 DEMO_LOGINS_ALLOWED = not PRODUCTION

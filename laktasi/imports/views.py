@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,8 +37,10 @@ def _require_importer(request) -> None:
 
 
 def _download(name: str, content_type: str, content: bytes) -> HttpResponse:
+    # The name may come from the uploaded file's name: quoted (RFC 6266 / 5987) by Django,
+    # so quotes, new lines and non-ASCII letters cannot break the header.
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
@@ -140,6 +143,9 @@ def import_commit_view(request, pk: int):
 def import_rejected_view(request, pk: int):
     _require_importer(request)
     job = importjob_get(user=request.user, pk=pk)
+    if not job.file:
+        # Imported, erased, or past the retention period: the rows cannot be rebuilt.
+        return render(request, "imports/file_gone.html", {"job": job}, status=410)
     return _download(*rejected_rows_render(job))
 
 

@@ -154,7 +154,7 @@ class AttendanceImporter(Importer):
             return None
         return matches[0]
 
-    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> None:
+    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> set[int]:
         mothers = Mother.objects.in_bulk([r.mother_pk for r in plan.creates + plan.updates])
         for r in plan.creates + plan.updates:
             mother = mothers[r.mother_pk]
@@ -168,6 +168,7 @@ class AttendanceImporter(Importer):
                 companion=companion,
             )
             progress(1)
+        return set(mothers)
 
 
 def column_or(name: dict[str, str], key: str) -> str:

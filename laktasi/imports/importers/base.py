@@ -108,7 +108,9 @@ class Importer:
     def plan(self, table: Table, ctx: Context) -> Plan:
         raise NotImplementedError
 
-    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> None:
+    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> set[int]:
+        """Write the plan; returns the pks of the mothers whose rows were written (the job is
+        linked to each, so erasure finds the file that holds her)."""
         raise NotImplementedError
 
 
