@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from laktasi.core.concurrency import busy_response
 from laktasi.imports import background
 from laktasi.imports.exports import TEMPLATE_KINDS, rejected_rows_render, template_render
 from laktasi.imports.forms import CommitForm, UploadForm
@@ -53,6 +54,8 @@ def import_index_view(request):
     form = UploadForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
+    if request.method == "POST" and background.over_limit(user=request.user):
+        return busy_response(request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with tempfile.TemporaryDirectory() as tmp:
@@ -122,6 +125,8 @@ def import_commit_view(request, pk: int):
     if job.status in (ImportStatus.COMMITTED, ImportStatus.PARTIAL):
         messages.error(request, _("This file has already been imported."))
         return redirect("imports:detail", pk=job.pk)
+    if background.over_limit(user=request.user):
+        return busy_response(request)
     form = CommitForm(request.POST)
     form.is_valid()
     background.start(job, "commit", valid_only=form.cleaned_data.get("valid_only", False))
