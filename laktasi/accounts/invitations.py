@@ -140,12 +140,15 @@ def invitation_accept(*, invitation: Invitation, data: Acceptance) -> User:
                 raise ValidationError(
                     {"totp_code": _("That code is not valid. Check the time on your phone.")}
                 )
-            totp_device_enrol(
+            device = totp_device_enrol(
                 user=user,
                 key_hex=data.totp_key_hex,
                 actor=user,
                 detail=f"invitation={locked.pk}",
             )
+            # The code just typed cannot be replayed at the next verification.
+            device.last_t = TOTP(device.bin_key, device.step, device.t0, device.digits).t()
+            device.save(update_fields=["last_t"])
         if locked.facility_id:
             locked.facility.staff.add(user)
         locked.accepted_at, locked.accepted_by = timezone.now(), user

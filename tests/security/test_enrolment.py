@@ -153,6 +153,10 @@ def test_c1_invitation_enrols_a_coordinator_with_password_and_device(client, wor
     assert TOTPDevice.objects.get(user=user).confirmed
     assert client.get(reverse("mothers:list")).status_code == 200  # verified by the new device
     assert client.get(path).status_code == 410  # one use only
+    client.logout()
+    _login(client, "koordinator-baru", NEW_PASSWORD)
+    replay = client.post(reverse("accounts:otp_verify"), {"token": _code_for_key(key)})
+    assert replay.status_code == 200  # the enrolment code cannot be used again
     assert _actions() == [
         SecurityAction.DEVICE_ENROLLED,  # the admin's own device (fixture)
         SecurityAction.INVITATION_ISSUED,
