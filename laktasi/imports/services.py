@@ -229,7 +229,7 @@ def _commit(*, job: ImportJob, valid_only: bool, progress, on_plan) -> Plan:
         else:
             written = IMPORTERS[plan.kind]().apply(plan, _context(job), progress, job)
             ImportedMother.objects.bulk_create(
-                [ImportedMother(job=job, mother_id=pk) for pk in written],
+                [ImportedMother(job=job, mother_id=pk) for pk in written | plan.skipped_mothers],
                 ignore_conflicts=True,
                 batch_size=2000,
             )

@@ -74,6 +74,12 @@ def test_m4_every_imported_row_is_linked_to_its_job(world, media):
     assert set(job.mother_links.values_list("mother_id", flat=True)) == created
     # Mothers matched by NIK have no row key: the link is what leads erasure to the file.
     assert ImportedMother.objects.filter(job=job).count() == 3
+    # A re-import writes nothing, yet its file holds them too: linked as well.
+    again, _ = run_import(
+        FIXTURES / "mothers_messy_cp1252.csv", facility=world.melati, valid_only=True
+    )
+    assert again.skipped == 3
+    assert set(again.mother_links.values_list("mother_id", flat=True)) == created
 
 
 def test_m4_uploads_are_encrypted_and_dropped_after_the_retention_period(

@@ -119,7 +119,7 @@ class AttendanceImporter(Importer):
             key = (session.pk, pk)
             if key in seen:
                 if seen[key] == present:
-                    plan.skipped += 1
+                    plan.skip(pk)
                 else:
                     plan.reject(row, column_or(name, "mother_id"), ref.identifier, str(MSG_DUP))
                 continue
@@ -130,7 +130,7 @@ class AttendanceImporter(Importer):
             elif item.existing.companion_present != present:
                 plan.updates.append(item)
             else:
-                plan.skipped += 1
+                plan.skip(pk)
         return plan
 
     @staticmethod

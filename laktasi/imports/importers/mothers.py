@@ -348,7 +348,7 @@ class MothersImporter(Importer):
             ):
                 plan.updates.append(r)
             else:
-                plan.skipped += 1
+                plan.skip(mother.pk)
 
     @staticmethod
     def _changes(r: MotherRow, mother: Mother) -> dict[str, Any]:

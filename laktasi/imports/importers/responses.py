@@ -465,7 +465,7 @@ class ResponsesImporter(Importer):
         caches: dict[str, dict] = {item.id: {} for item, _pos in columns}
         for c in candidates:
             if c.uuid in existing_uuids or c.uuid in seen_uuids:
-                plan.skipped += 1
+                plan.skip(c.mother_pk)
                 continue
             key = (c.mother_pk, c.timepoint, c.followup, c.observer)
             if key in taken:
