@@ -203,7 +203,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -220,16 +223,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
-if PRODUCTION and envbool("LAKTASI_BEHIND_PROXY", True):
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address: REMOTE_ADDR, unless the peer is one of these proxies, whose
+# X-Forwarded-For is then read from the right (laktasi.accounts.client_ip). Everything
+# else's X-Forwarded-For is ignored, so no one can pose as another address.
+TRUSTED_PROXIES = envlist("LAKTASI_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "laktasi.accounts.client_ip.client_ip"
+# Lockout warnings name a client by a keyed hash of the username, never the username.
+AXES_CLIENT_STR_CALLABLE = "laktasi.accounts.client_ip.client_str"
 
-# Two-factor authentication (django-otp TOTP): required for these roles, optional for others.
-# It cannot be switched off in production; the test suite switches it off except in the
-# tests that show its enforcement (tests/conftest.py).
-TWO_FACTOR_ROLES = ["admin", "coordinator"]
+# Two-factor authentication (django-otp TOTP): required for these roles (bidan see a whole
+# network's NIKs: in production too), and for anyone who enrolled a device. It cannot be
+# switched off in production; the test suite switches it off except in the tests that show
+# its enforcement (tests/conftest.py). Administrators and coordinators get their first device
+# from an invitation only (docs/decisions/0005).
+TWO_FACTOR_ROLES = ["admin", "coordinator", "bidan"] if PRODUCTION else ["admin", "coordinator"]
+TWO_FACTOR_INVITE_ROLES = ["admin", "coordinator"]
 TWO_FACTOR_REQUIRED = PRODUCTION or envbool("LAKTASI_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = "laktasi"
+INVITATION_HOURS = envint("LAKTASI_INVITATION_HOURS", 72)
+# API tokens expire; a new password or role ends the tokens issued before it.
+API_TOKEN_DAYS = envint("LAKTASI_API_TOKEN_DAYS", 90)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
@@ -309,6 +322,11 @@ IMPORT_MAX_ROWS = envint("LAKTASI_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNZIPPED_MB = envint("LAKTASI_IMPORT_MAX_UNZIPPED_MB", 256)
 # Web uploads are checked and imported in a background thread with a progress bar.
 IMPORT_IN_BACKGROUND = envbool("LAKTASI_IMPORT_BACKGROUND", True)
+# Uploaded import files are stored encrypted and deleted after this many days (at once when
+# every row was imported).
+IMPORT_RETENTION_DAYS = envint("LAKTASI_IMPORT_RETENTION_DAYS", 30)
+# At most this many imports and report generations running at once per user.
+MAX_CONCURRENT_JOBS = envint("LAKTASI_MAX_CONCURRENT_JOBS", 2)
 
 # Demo users (``laktasi demo``) may log in only outside production mode.
 DEMO_LOGINS_ALLOWED = not PRODUCTION

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +23,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -33,7 +35,13 @@ class ApiToken(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        """Not revoked, not expired, and issued after the owner's last password/role change."""
+        if self.revoked_at is not None:
+            return False
+        if self.expires_at is None or self.expires_at <= timezone.now():
+            return False
+        changed = self.user.credentials_changed_at
+        return changed is None or self.created_at >= changed
 
 
 class IdempotencyKey(models.Model):

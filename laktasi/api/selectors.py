@@ -26,7 +26,10 @@ def token_get(*, user: User, pk: int | str) -> ApiToken:
 
 
 def token_authenticate(*, raw: str) -> ApiToken | None:
-    """The active token matching ``raw`` whose user may still log in, else None."""
+    """The active token matching ``raw`` whose user may still log in, else None.
+
+    Expired tokens, and tokens issued before the owner's last password or role change, are
+    refused (``ApiToken.active``)."""
     raw = (raw or "").strip()
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
@@ -35,7 +38,7 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
         .filter(token_hash=token_digest(raw), revoked_at__isnull=True)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.active or not token.user.is_active:
         return None
     if token.user.is_demo and not settings.DEMO_LOGINS_ALLOWED:
         return None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,7 +25,12 @@ def token_digest(raw: str) -> str:
 def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; returns (token, raw). The raw value is never stored or shown again."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=" ".join(name.split()), prefix=raw[:10])
+    token = ApiToken(
+        user=user,
+        name=" ".join(name.split()),
+        prefix=raw[:10],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+    )
     token.token_hash = token_digest(raw)
     token.full_clean()
     token.save()

@@ -36,6 +36,22 @@ MSG_INTERRUPTED = _(
 MSG_FAILED = _("The import stopped because of an error; nothing was written. Try again.")
 
 
+def running_count(*, user) -> int:
+    """The user's imports running now (a job whose process died does not count)."""
+    running = ImportJob.objects.filter(created_by=user, status=ImportStatus.RUNNING)
+    return sum(1 for job in running.only("token") if _alive(job))
+
+
+def _alive(job: ImportJob) -> bool:
+    progress = progress_read(job.token)
+    return progress is not None and not progress.stale
+
+
+def over_limit(*, user) -> bool:
+    """True when the user may not start another import now (``MAX_CONCURRENT_JOBS``)."""
+    return user is not None and running_count(user=user) >= settings.MAX_CONCURRENT_JOBS
+
+
 def start(job: ImportJob, task: str, *, valid_only: bool = False) -> threading.Thread | None:
     """Claim ``job`` and run ``task`` on it; None when it cannot start (already running or
     imported). Returns the thread (already finished when not running in the background)."""

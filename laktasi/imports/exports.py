@@ -21,6 +21,7 @@ from laktasi.imports.importers.mothers import CHOICES, COLUMNS
 from laktasi.imports.models import ImportJob, ImportKind
 from laktasi.imports.parsers import FORMULA, FileRejected, read_table
 from laktasi.imports.services import IMPORTERS, importjob_plan
+from laktasi.imports.storage import file_path
 from laktasi.instruments import registry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -144,8 +145,9 @@ def rejected_rows_render(job: ImportJob) -> tuple[str, str, bytes]:
         by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}" if e.column else e.message)
     out: list[list[Any]] = []
     try:
-        table = read_table(Path(job.file.path), header_score=IMPORTERS[plan.kind]().header_score)
-    except (FileRejected, KeyError):
+        with file_path(job) as path:
+            table = read_table(path, header_score=IMPORTERS[plan.kind]().header_score)
+    except (FileRejected, KeyError, FileNotFoundError):
         out.append([ERRORS_COLUMN])
         out.append([plan.file_error])
     else:

@@ -129,3 +129,19 @@ class ImportRowKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class ImportedMother(models.Model):
+    """A mother whose row an import job wrote (created, updated, or a response/attendance of
+    hers): erasure finds every stored file that holds her through these links."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="mother_links")
+    mother = models.ForeignKey(Mother, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "mother"], name="importedmother_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.mother_id}"

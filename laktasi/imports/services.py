@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
@@ -26,9 +25,10 @@ from laktasi.imports.importers.attendance import AttendanceImporter
 from laktasi.imports.importers.base import Context, Importer, Plan
 from laktasi.imports.importers.mothers import MothersImporter
 from laktasi.imports.importers.responses import ResponsesImporter
-from laktasi.imports.models import ImportJob, ImportKind, ImportStatus
+from laktasi.imports.models import ImportedMother, ImportJob, ImportKind, ImportStatus
 from laktasi.imports.parsers import FileRejected, Table, read_table
 from laktasi.imports.selectors import can_import, importable_facilities, importable_programs
+from laktasi.imports.storage import file_discard, file_path, file_store, files_purge_expired
 from laktasi.places.models import Facility
 from laktasi.programs.models import Program
 
@@ -38,6 +38,10 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.ATTENDANCE: AttendanceImporter,
 }
 MAX_STORED_ERRORS = 1000
+MSG_FILE_GONE = _(
+    "The uploaded file is no longer kept (it was imported, erased or past its retention "
+    "period). Upload it again."
+)
 AUTO = "auto"
 
 
@@ -89,8 +93,8 @@ def importjob_create(
         instrument_id=instrument_id,
         instrument_version=instrument_version,
     )
-    with path.open("rb") as fh:
-        job.file.save(job.file_name, File(fh), save=False)
+    files_purge_expired()
+    file_store(job=job, path=path)
     job.save()
     return job
 
@@ -106,7 +110,14 @@ def _context(job: ImportJob) -> Context:
 
 
 def _read(job: ImportJob) -> tuple[Importer, Table]:
-    path = Path(job.file.path)
+    try:
+        with file_path(job) as path:
+            return _read_path(job, path)
+    except FileNotFoundError as exc:
+        raise FileRejected(MSG_FILE_GONE) from exc
+
+
+def _read_path(job: ImportJob, path: Path) -> tuple[Importer, Table]:
     if job.kind:
         importer = IMPORTERS[job.kind]()
         return importer, read_table(path, header_score=importer.header_score)
@@ -216,8 +227,16 @@ def _commit(*, job: ImportJob, valid_only: bool, progress, on_plan) -> Plan:
         elif plan.rejected and not valid_only:
             _record(job, plan, ImportStatus.REFUSED)
         else:
-            IMPORTERS[plan.kind]().apply(plan, _context(job), progress, job)
+            written = IMPORTERS[plan.kind]().apply(plan, _context(job), progress, job)
+            ImportedMother.objects.bulk_create(
+                [ImportedMother(job=job, mother_id=pk) for pk in written | plan.skipped_mothers],
+                ignore_conflicts=True,
+                batch_size=2000,
+            )
             status = ImportStatus.PARTIAL if plan.rejected else ImportStatus.COMMITTED
             _record(job, plan, status)
+            if status == ImportStatus.COMMITTED:
+                # Every row is in the database: the clear copy has no further use.
+                transaction.on_commit(lambda: file_discard(job=job))
         job.save()
     return plan

@@ -15,9 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from laktasi.core.concurrency import busy_response
 from laktasi.imports import background
 from laktasi.imports.exports import TEMPLATE_KINDS, rejected_rows_render, template_render
 from laktasi.imports.forms import CommitForm, UploadForm
@@ -36,8 +38,10 @@ def _require_importer(request) -> None:
 
 
 def _download(name: str, content_type: str, content: bytes) -> HttpResponse:
+    # The name may come from the uploaded file's name: quoted (RFC 6266 / 5987) by Django,
+    # so quotes, new lines and non-ASCII letters cannot break the header.
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
@@ -50,6 +54,8 @@ def import_index_view(request):
     form = UploadForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
+    if request.method == "POST" and background.over_limit(user=request.user):
+        return busy_response(request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with tempfile.TemporaryDirectory() as tmp:
@@ -119,6 +125,8 @@ def import_commit_view(request, pk: int):
     if job.status in (ImportStatus.COMMITTED, ImportStatus.PARTIAL):
         messages.error(request, _("This file has already been imported."))
         return redirect("imports:detail", pk=job.pk)
+    if background.over_limit(user=request.user):
+        return busy_response(request)
     form = CommitForm(request.POST)
     form.is_valid()
     background.start(job, "commit", valid_only=form.cleaned_data.get("valid_only", False))
@@ -140,6 +148,9 @@ def import_commit_view(request, pk: int):
 def import_rejected_view(request, pk: int):
     _require_importer(request)
     job = importjob_get(user=request.user, pk=pk)
+    if not job.file:
+        # Imported, erased, or past the retention period: the rows cannot be rebuilt.
+        return render(request, "imports/file_gone.html", {"job": job}, status=410)
     return _download(*rejected_rows_render(job))
 
 

@@ -16,8 +16,17 @@ CHUNK = 64 * 1024
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.I)
 
 
+# Positions longer than this are beyond any file (and int() refuses more than 4,300 digits).
+MAX_DIGITS = 18
+BEYOND = 10**MAX_DIGITS
+
+
 class RangeNotSatisfiable(ValueError):
     """The requested range starts beyond the end of the file."""
+
+
+def _position(digits: str) -> int:
+    return int(digits) if len(digits) <= MAX_DIGITS else BEYOND
 
 
 def byte_range(header: str, size: int) -> tuple[int, int] | None:
@@ -34,12 +43,12 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
     if not first and not last:
         return None
     if not first:  # suffix range: the last n bytes
-        length = int(last)
+        length = _position(last)
         if length == 0:
             raise RangeNotSatisfiable(header)
         return max(size - length, 0), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
+    start = _position(first)
+    end = _position(last) if last else size - 1
     if start >= size:
         raise RangeNotSatisfiable(header)
     if end < start:

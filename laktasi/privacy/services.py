@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,11 +178,20 @@ def personal_strings(*, mother: Mother) -> list[str]:
     return sorted(strings, key=len, reverse=True)
 
 
+def _scrub_pattern(text: str) -> str:
+    """A pattern for ``text`` as people type it: names with any spacing, numbers (NIK, phone)
+    with spaces, dots, dashes or brackets between the digits and an optional ``+``."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 8 and len(digits) * 2 >= len(text):
+        return r"\+?" + r"[\s.\-()]*".join(digits)
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
 def scrub(value: Any, strings: list[str]) -> Any:
     """Remove every occurrence of the strings from text, recursively inside JSON values."""
     if isinstance(value, str):
         for text in strings:
-            value = re.sub(re.escape(text), registry.REDACTED, value, flags=re.IGNORECASE)
+            value = re.sub(_scrub_pattern(text), registry.REDACTED, value, flags=re.IGNORECASE)
         return value
     if isinstance(value, list):
         return [scrub(item, strings) for item in value]
@@ -225,15 +235,29 @@ def _erase_rows(declaration: registry.Declaration, mother: Mother, strings: list
             # A queryset update: no validation of the anonymised row, no new history entry.
             model._default_manager.filter(pk=row.pk).update(**updates)
     pks = [row.pk for row in rows]
-    manager = _history_manager(model)
-    if manager is not None and pks:
-        manager.filter(**{f"{model._meta.pk.name}__in": pks}).delete()
+    _purge_history(declaration, mother, pks)
     if pks:
         content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
         LogEntry.objects.filter(
             content_type=content_type, object_id__in=[str(pk) for pk in pks]
         ).update(object_repr=f"{model._meta.model_name} (anonymised)", change_message="")
     return len(rows)
+
+
+def _purge_history(declaration: registry.Declaration, mother: Mother, pks: list) -> None:
+    """Delete the history of her rows, including rows deleted earlier (a baby or companion
+    removed before the erasure): history is matched by her key, not only by the live rows."""
+    model = declaration.model
+    manager = _history_manager(model)
+    if manager is None:
+        return
+    by_mother = Q(**{f"{model._meta.pk.name}__in": pks})
+    path = declaration.path or ""
+    if path == "":
+        by_mother |= Q(**{model._meta.pk.name: mother.pk})
+    elif "__" not in path:
+        by_mother |= Q(**{f"{path}_id": mother.pk})
+    manager.filter(by_mother).delete()
 
 
 def anonymous_name(mother: Mother, value: str) -> str:  # noqa: ARG001

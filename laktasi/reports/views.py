@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from laktasi.core.concurrency import limit_concurrent
 from laktasi.programs.selectors import session_list
 from laktasi.reports.exporters import html as html_exporter
 from laktasi.reports.exporters import render as export
@@ -15,6 +16,7 @@ from laktasi.reports.selectors import report_build, report_program
 
 
 @login_required
+@limit_concurrent("report", when=lambda request: "format" in request.GET)
 def program_report_view(request, pk: int):
     program = report_program(user=request.user, pk=pk)
     sessions = session_list(user=request.user, program=program).order_by("starts_at", "pk")

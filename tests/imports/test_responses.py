@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from laktasi.imports.exports import rejected_rows_render
 from laktasi.imports.models import ImportStatus
+from laktasi.imports.storage import file_bytes
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response, Source
 from laktasi.instruments.services import response_record
@@ -219,7 +220,10 @@ def test_uploaded_file_is_kept_under_media_imports_with_its_hash(world, tmp_path
     job, _ = run_import(path, commit=False)
     assert job.file.name.startswith("imports/")
     assert "Data" not in job.file.name
-    assert (settings.MEDIA_ROOT / job.file.name).read_bytes() == path.read_bytes()
+    stored = (settings.MEDIA_ROOT / job.file.name).read_bytes()
+    assert stored != path.read_bytes()  # encrypted at rest (issue 16, M4)
+    assert b"knowledge" not in stored.lower()
+    assert file_bytes(job) == path.read_bytes()
     assert job.file_name == "Data Kobo.csv"
     assert len(job.file_sha256) == 64
     assert job.file_size == path.stat().st_size

@@ -249,6 +249,19 @@ def test_midwife_uploads_a_video_and_it_streams_with_ranges(client, world):
     assert beyond["Content-Range"] == f"bytes */{len(VIDEO_BYTES)}"
 
 
+def test_low_huge_range_value_is_416_not_500(client, world):
+    login(client, world, "bidan")
+    upload(client, world.program, file=mp4())
+    url = reverse("materials:video", args=[ProgramVideo.objects.get().pk])
+    huge = "9" * 5000  # int() refuses strings of more than 4,300 digits
+    assert client.get(url, headers={"Range": f"bytes={huge}-"}).status_code == 416
+    clamped = client.get(url, headers={"Range": f"bytes=100-{huge}"})
+    assert clamped.status_code == 206
+    assert clamped["Content-Range"] == f"bytes 100-{len(VIDEO_BYTES) - 1}/{len(VIDEO_BYTES)}"
+    whole_tail = client.get(url, headers={"Range": f"bytes=-{huge}"})
+    assert b"".join(whole_tail.streaming_content) == VIDEO_BYTES
+
+
 def test_video_of_an_out_of_scope_program_is_404(client, world):
     video = program_video_create(
         program=world.program, title="Marmet", uploaded_by=None, file=mp4("marmet.webm")

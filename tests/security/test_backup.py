@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import sqlite3
 from io import StringIO
 
 import psycopg
 import pytest
+from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from laktasi.core.backups import (
+    ENCRYPTED_MAGIC,
+    SALT_BYTES,
+    BackupError,
+    derive_key,
+    pack,
+    unpack,
+)
+from laktasi.core.crypto import _fernet_key
 from laktasi.mothers.services import mother_update
 
 KEY = "backup-test-key"
@@ -83,7 +94,7 @@ def test_restore_refuses_a_wrong_key(data, tmp_path):
 
 def test_restore_refuses_to_overwrite_a_database_without_yes(data, tmp_path):
     backup = tmp_path / "b.gz"
-    call_command("backup", "--output", str(backup), stdout=StringIO())
+    call_command("backup", "--output", str(backup), "--unencrypted", stdout=StringIO())
     assert backup.read_bytes().startswith(b"\x1f\x8b")
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore", str(backup))
@@ -114,3 +125,39 @@ def test_postgresql_backup_restores_every_row(data, tmp_path):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def test_low_backup_without_a_key_is_refused_unless_unencrypted_outside_production(
+    data, tmp_path, settings, monkeypatch
+):
+    monkeypatch.delenv("LAKTASI_BACKUP_KEY", raising=False)
+    backup = tmp_path / "b.gz"
+    with pytest.raises(CommandError, match="No key"):
+        call_command("backup", "--output", str(backup), stdout=StringIO())
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="must be encrypted"):
+        call_command("backup", "--output", str(backup), "--unencrypted", stdout=StringIO())
+    assert not backup.exists()
+    call_command("backup", "--output", str(backup), "--key", KEY, stdout=StringIO())
+    assert backup.read_bytes().startswith(ENCRYPTED_MAGIC)
+
+
+def test_low_backup_key_is_derived_with_a_salted_kdf():
+    first, second = pack(b"SQLite data", key=KEY), pack(b"SQLite data", key=KEY)
+    assert first.startswith(ENCRYPTED_MAGIC)
+    assert second.startswith(ENCRYPTED_MAGIC)
+    head = len(ENCRYPTED_MAGIC)
+    salt = first[head : head + SALT_BYTES]
+    assert salt != second[head : head + SALT_BYTES]  # a fresh salt per backup
+    token = first[head + SALT_BYTES :]
+    assert Fernet(derive_key(KEY, salt)).decrypt(token)  # scrypt(passphrase, salt)
+    with pytest.raises(InvalidToken):
+        Fernet(_fernet_key(KEY)).decrypt(token)  # not the old unsalted SHA-256
+    assert unpack(first, key=KEY) == unpack(second, key=KEY) == b"SQLite data"
+
+
+def test_low_backup_made_with_the_old_unsalted_key_still_restores():
+    legacy = Fernet(_fernet_key(KEY)).encrypt(gzip.compress(b"old backup"))
+    assert unpack(legacy, key=KEY) == b"old backup"
+    with pytest.raises(BackupError, match="wrong key"):
+        unpack(legacy, key="other")

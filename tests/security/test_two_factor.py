@@ -45,11 +45,12 @@ def test_other_roles_need_no_second_factor(client, world, two_factor, role):
 
 
 def test_setup_confirms_the_device_with_a_valid_code(client, world, two_factor):
-    _login(client, "admin")
+    # A kader may enrol a first device herself (administrators: tests/security/test_enrolment.py).
+    _login(client, "kader")
     page = client.get(reverse("accounts:otp_setup"))
     assert page.status_code == 200
     assert b"<svg" in page.content
-    device = TOTPDevice.objects.get(user=world.users["admin"])
+    device = TOTPDevice.objects.get(user=world.users["kader"])
     assert not device.confirmed
     bad = client.post(reverse("accounts:otp_setup"), {"token": "000000", "next": "/"})
     assert bad.status_code == 200

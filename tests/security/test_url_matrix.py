@@ -19,6 +19,8 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from laktasi.accounts.invitations import invitation_issue
+from laktasi.accounts.models import Invitation
 from laktasi.api.models import ApiToken
 from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
@@ -46,6 +48,7 @@ PK_MODELS: dict[str, type] = {
     "imports": ImportJob,
     "reports:program": Program,
     "api_token_revoke": ApiToken,
+    "accounts:invitation_revoke": Invitation,
     "materials:program_leaflet": Program,
     "materials:program_videos": Program,
     "materials:video": ProgramVideo,
@@ -186,6 +189,7 @@ def kenanga_objects(world, settings, tmp_path) -> dict[type, object]:
     job.save()
     return {
         ApiToken: token_create(user=world.users["admin"], name="admin's phone")[0],
+        Invitation: invitation_issue(by=world.users["admin"], role="kader")[0],
         ImportJob: job,
         Mother: mother,
         Baby: baby,

@@ -119,7 +119,7 @@ class AttendanceImporter(Importer):
             key = (session.pk, pk)
             if key in seen:
                 if seen[key] == present:
-                    plan.skipped += 1
+                    plan.skip(pk)
                 else:
                     plan.reject(row, column_or(name, "mother_id"), ref.identifier, str(MSG_DUP))
                 continue
@@ -130,7 +130,7 @@ class AttendanceImporter(Importer):
             elif item.existing.companion_present != present:
                 plan.updates.append(item)
             else:
-                plan.skipped += 1
+                plan.skip(pk)
         return plan
 
     @staticmethod
@@ -154,7 +154,7 @@ class AttendanceImporter(Importer):
             return None
         return matches[0]
 
-    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> None:
+    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> set[int]:
         mothers = Mother.objects.in_bulk([r.mother_pk for r in plan.creates + plan.updates])
         for r in plan.creates + plan.updates:
             mother = mothers[r.mother_pk]
@@ -168,6 +168,7 @@ class AttendanceImporter(Importer):
                 companion=companion,
             )
             progress(1)
+        return set(mothers)
 
 
 def column_or(name: dict[str, str], key: str) -> str:

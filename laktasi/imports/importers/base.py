@@ -60,6 +60,7 @@ class Plan:
     creates: list[Any] = field(default_factory=list)
     updates: list[Any] = field(default_factory=list)
     skipped: int = 0
+    skipped_mothers: set[int] = field(default_factory=set)  # linked to the job at commit
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
@@ -83,6 +84,12 @@ class Plan:
             "skipped": self.skipped,
             "rejected": self.rejected,
         }
+
+    def skip(self, mother_pk: int) -> None:
+        """Count a row already in laktasi (its mother is still linked to the job)."""
+        self.skipped += 1
+        if mother_pk is not None:
+            self.skipped_mothers.add(mother_pk)
 
     def reject(self, row: int, column: str, value: Any, message: str) -> None:
         shown = clean_text(value)
@@ -108,7 +115,9 @@ class Importer:
     def plan(self, table: Table, ctx: Context) -> Plan:
         raise NotImplementedError
 
-    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> None:
+    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> set[int]:
+        """Write the plan; returns the pks of the mothers whose rows were written (the job is
+        linked to each, so erasure finds the file that holds her)."""
         raise NotImplementedError
 
 

@@ -348,7 +348,7 @@ class MothersImporter(Importer):
             ):
                 plan.updates.append(r)
             else:
-                plan.skipped += 1
+                plan.skip(mother.pk)
 
     @staticmethod
     def _changes(r: MotherRow, mother: Mother) -> dict[str, Any]:
@@ -378,7 +378,8 @@ class MothersImporter(Importer):
 
     # -- writes
 
-    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> None:
+    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> set[int]:
+        written: set[int] = set()
         for r in plan.creates:
             fields = dict(r.fields)
             consent = {"text_version": r.consent_version, "channel": "paper"} if r.consent else None
@@ -389,6 +390,7 @@ class MothersImporter(Importer):
                 consent=consent,
                 **fields,
             )
+            written.add(mother.pk)
             if r.row_key:
                 ImportRowKey.objects.create(kind=self.kind, key=r.row_key, mother=mother, job=job)
             if ctx.program is not None:
@@ -396,6 +398,7 @@ class MothersImporter(Importer):
             progress(1)
         for r in plan.updates:
             mother = r.mother
+            written.add(mother.pk)
             if r.changes:
                 mother_update(mother=mother, **r.changes)
             if self._new_baby(r, mother):
@@ -412,3 +415,4 @@ class MothersImporter(Importer):
             ):
                 ImportRowKey.objects.create(kind=self.kind, key=r.row_key, mother=mother, job=job)
             progress(1)
+        return written

@@ -465,7 +465,7 @@ class ResponsesImporter(Importer):
         caches: dict[str, dict] = {item.id: {} for item, _pos in columns}
         for c in candidates:
             if c.uuid in existing_uuids or c.uuid in seen_uuids:
-                plan.skipped += 1
+                plan.skip(c.mother_pk)
                 continue
             key = (c.mother_pk, c.timepoint, c.followup, c.observer)
             if key in taken:
@@ -599,15 +599,16 @@ class ResponsesImporter(Importer):
 
     # -- writes
 
-    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> None:
+    def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> set[int]:
         if not plan.creates:
-            return
+            return set()
         rows = ResponseRows(plan.constants)
         records = plan.creates
         for start in range(0, len(records), BATCH):
             batch = records[start : start + BATCH]
             write_rows(rows.prepare(batch))
             progress(len(batch))
+        return {r.mother_id for r in records}
 
 
 class NewResponse(NamedTuple):

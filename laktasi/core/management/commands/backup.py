@@ -1,6 +1,10 @@
 """``laktasi backup``: a consistent online backup, gzip-compressed, optionally encrypted.
 
     laktasi backup [--output FILE] [--key KEY]      (or LAKTASI_BACKUP_KEY in the environment)
+    laktasi backup --unencrypted                    (outside production only)
+
+A backup holds every mother's data: without a key it is refused, unless ``--unencrypted`` is
+given, which production mode refuses too.
 
 Run it from cron (e.g. nightly) and copy the file off the server; see laktasi.core.backups.
 """
@@ -26,9 +30,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--key", help="encrypt with this key (default: LAKTASI_BACKUP_KEY if set)"
         )
+        parser.add_argument(
+            "--unencrypted",
+            action="store_true",
+            help="write a backup without encryption (refused in production mode)",
+        )
 
-    def handle(self, *args, output=None, key=None, **options):
+    def handle(self, *args, output=None, key=None, unencrypted=False, **options):
         key = key or os.environ.get("LAKTASI_BACKUP_KEY") or None
+        if not key and settings.PRODUCTION:
+            raise CommandError(
+                "In production a backup must be encrypted: set LAKTASI_BACKUP_KEY or give --key."
+            )
+        if not key and not unencrypted:
+            raise CommandError(
+                "No key: give --key or set LAKTASI_BACKUP_KEY (or --unencrypted, for a copy "
+                "that holds every mother's data in clear)."
+            )
         if output:
             path = Path(output)
         else:

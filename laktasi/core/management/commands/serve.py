@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
@@ -39,13 +40,31 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"laktasi: serving on http://{host}:{port}/ (Ctrl+C to stop)")
         application = get_wsgi_application()
+        proxy = proxy_options(settings.TRUSTED_PROXIES)
         if workers <= 1:
-            serve(application, host=host, port=port, threads=threads, ident="laktasi")
+            serve(application, host=host, port=port, threads=threads, ident="laktasi", **proxy)
             return
-        serve_forked(application, host=host, port=port, threads=threads, workers=workers)
+        serve_forked(application, host=host, port=port, threads=threads, workers=workers, **proxy)
 
 
-def serve_forked(application, *, host: str, port: int, threads: int, workers: int) -> None:
+def proxy_options(proxies: list[str]) -> dict:
+    """waitress' ``trusted_proxy`` settings for ``LAKTASI_TRUSTED_PROXIES``.
+
+    waitress trusts one address; with one, it sets REMOTE_ADDR from that proxy's
+    X-Forwarded-For and drops the forwarding headers of every other peer. Several proxies or a
+    network are left to laktasi.accounts.client_ip, which reads the header the same way.
+    """
+    if len(proxies) != 1 or "/" in proxies[0]:
+        return {}
+    return {
+        "trusted_proxy": proxies[0],
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
+def serve_forked(application, *, host: str, port: int, threads: int, workers: int, **proxy) -> None:
     """Pre-fork: one listening socket, ``workers`` waitress processes accepting on it.
 
     A Python process runs Django on one core at a time (the GIL); on a 2-core server two
@@ -63,7 +82,7 @@ def serve_forked(application, *, host: str, port: int, threads: int, workers: in
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            serve(application, sockets=[listener], threads=threads, ident="laktasi")
+            serve(application, sockets=[listener], threads=threads, ident="laktasi", **proxy)
             os._exit(0)
         children.append(pid)
 
