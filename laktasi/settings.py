@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "laktasi.reports",
     "laktasi.dashboards",
     "laktasi.api",
+    "laktasi.jobs",
     "laktasi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -126,9 +127,13 @@ INSTALLED_APPS = [
     "laktasi.privacy",
     # django-ninja: its Swagger UI assets are served from our static files, not a CDN.
     "ninja",
+    # Background jobs: Django's tasks API (backport) with its database backend, no broker.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    "laktasi.jobs.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -328,17 +333,49 @@ IMPORT_RETENTION_DAYS = envint("LAKTASI_IMPORT_RETENTION_DAYS", 30)
 # At most this many imports and report generations running at once per user.
 MAX_CONCURRENT_JOBS = envint("LAKTASI_MAX_CONCURRENT_JOBS", 2)
 
+# Background jobs (laktasi.jobs, docs/decisions/0006): the database queue of django-tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `laktasi serve` runs a worker thread in the web process unless this is off (then run
+# `laktasi worker` beside it, on one host or many).
+LAKTASI_EMBEDDED_WORKER = envbool("LAKTASI_EMBEDDED_WORKER", True)
+LAKTASI_NIGHTLY_AT = os.environ.get("LAKTASI_NIGHTLY_AT", "01:30")  # local time
+LAKTASI_WORKER_STALE_SECONDS = envint("LAKTASI_WORKER_STALE_SECONDS", 60)
+LAKTASI_READY_WORKER_SECONDS = envint("LAKTASI_READY_WORKER_SECONDS", 120)
+LAKTASI_READY_REFRESH_HOURS = envint("LAKTASI_READY_REFRESH_HOURS", 36)
+# Prometheus metrics at /metrics, only for these addresses or networks.
+LAKTASI_METRICS = envbool("LAKTASI_METRICS", False)
+LAKTASI_METRICS_ALLOW = envlist("LAKTASI_METRICS_ALLOW", "127.0.0.1,::1")
+if LAKTASI_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+
 # Demo users (``laktasi demo``) may log in only outside production mode.
 DEMO_LOGINS_ALLOWED = not PRODUCTION
 WILAYAH_CSV = PACKAGE_DIR / "places" / "data" / "wilayah.csv"
 
 # Logs never carry personal data: request lines are logged without query strings and no
 # view logs form values.
+LOG_FORMAT = os.environ.get("LAKTASI_LOG_FORMAT", "plain")  # plain or json
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "laktasi.jobs.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LAKTASI_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

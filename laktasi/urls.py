@@ -6,12 +6,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from laktasi.core import views as core_views
+from laktasi.jobs import health, metrics
 
 admin.site.site_header = "laktasi"
 admin.site.site_title = "laktasi"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    path("pekerjaan/", include("laktasi.jobs.urls")),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", set_language, name="set_language"),

@@ -14,6 +14,8 @@ from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from waitress import serve
 
+from laktasi.jobs.worker import start_embedded
+
 
 class Command(BaseCommand):
     help = "Apply migrations, collect static files and serve laktasi with waitress."
@@ -31,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply migrations first."
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run a background worker in this process (run `laktasi worker`).",
+        )
 
     def handle(
         self, *args, host: str, port: int, threads: int, workers: int, no_migrate: bool, **options
@@ -38,13 +45,21 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        embedded = settings.LAKTASI_EMBEDDED_WORKER and not options.get("no_worker")
+        if embedded:
+            # Zero configuration: one worker thread beside the web server (in the parent
+            # after any fork, so a pre-forked server still has exactly one).
+            self.stdout.write("laktasi: a background worker runs in this process")
         self.stdout.write(f"laktasi: serving on http://{host}:{port}/ (Ctrl+C to stop)")
         application = get_wsgi_application()
         proxy = proxy_options(settings.TRUSTED_PROXIES)
         if workers <= 1:
+            if embedded:
+                start_embedded()
             serve(application, host=host, port=port, threads=threads, ident="laktasi", **proxy)
             return
-        serve_forked(application, host=host, port=port, threads=threads, workers=workers, **proxy)
+        serve_forked(application, host=host, port=port, threads=threads, workers=workers,
+                     after_fork=start_embedded if embedded else None, **proxy)  # fmt: skip
 
 
 def proxy_options(proxies: list[str]) -> dict:
@@ -64,7 +79,9 @@ def proxy_options(proxies: list[str]) -> dict:
     }
 
 
-def serve_forked(application, *, host: str, port: int, threads: int, workers: int, **proxy) -> None:
+def serve_forked(
+    application, *, host: str, port: int, threads: int, workers: int, after_fork=None, **proxy
+) -> None:
     """Pre-fork: one listening socket, ``workers`` waitress processes accepting on it.
 
     A Python process runs Django on one core at a time (the GIL); on a 2-core server two
@@ -85,6 +102,8 @@ def serve_forked(application, *, host: str, port: int, threads: int, workers: in
             serve(application, sockets=[listener], threads=threads, ident="laktasi", **proxy)
             os._exit(0)
         children.append(pid)
+    if after_fork is not None:
+        after_fork()
 
     def stop(*_):
         for child in children:

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "laktasi.jobs"
+    label = "jobs"
+
+    def ready(self) -> None:
+        # Job durations and failures for the metrics (only when metrics are on).
+        from laktasi.jobs import metrics
+
+        metrics.connect()
