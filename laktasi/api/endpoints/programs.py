@@ -12,6 +12,7 @@ from laktasi.mothers.selectors import mother_get
 from laktasi.programs.models import Program, Session
 from laktasi.programs.selectors import (
     attendance_list,
+    enrollment_list,
     program_get,
     program_list,
     session_get,
@@ -139,6 +140,11 @@ def attendance_create(request, session_id: Id, payload: AttendanceIn):
     if not user.sees_personal_data:
         raise ProblemError(403, "Your role cannot record attendance.")
     mother = mother_get(user=user, pk=payload.mother)
+    if not enrollment_list(user=user, program=session.program).filter(mother=mother).exists():
+        # As on the web: attendance is ticked on the program's list, never a way to enrol.
+        raise ProblemError(422, "This mother is not enrolled in the session's program.",
+                           kind="validation",
+                           errors={"mother": ["Enrol her in the program first."]})  # fmt: skip
     companion = None
     if payload.companion is not None:
         companion = mother.companions.filter(pk=payload.companion).first()
