@@ -41,18 +41,27 @@ def _prepare(mother: Mother) -> None:
     mother.nik_hash = keyed_hash(mother.nik) if mother.nik else ""
 
 
+def _is_nik_taken(error: ValidationError) -> bool:
+    """The unique-NIK constraint's error (it has no code of its own, so: by its message)."""
+    constraint = next(c for c in Mother._meta.constraints if c.name == "mother_unique_nik")
+    return str(error.message) == str(constraint.get_violation_error_message())
+
+
 def _full_clean(mother: Mother) -> None:
     try:
         mother.full_clean()
     except ValidationError as exc:
         errors = getattr(exc, "error_dict", {})
-        if "nik" in errors or any(
-            e.code == "unique_nik" or "NIK" in " ".join(e.messages)
-            for e in errors.get("__all__", [])
-        ):
-            rest = {k: v for k, v in errors.items() if k not in ("nik", "__all__")}
-            raise ValidationError({**rest, "nik": [MSG_NIK_UNUSABLE]}) from None
-        raise
+        general = errors.get("__all__", [])
+        taken = [e for e in general if _is_nik_taken(e)]
+        if not taken:
+            raise
+        rest = {k: v for k, v in errors.items() if k != "__all__"}
+        others = [e for e in general if e not in taken]
+        if others:
+            rest["__all__"] = others
+        rest.setdefault("nik", []).append(ValidationError(MSG_NIK_UNUSABLE, code="nik_unusable"))
+        raise ValidationError(rest) from None
 
 
 def mother_register(
