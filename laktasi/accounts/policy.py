@@ -194,6 +194,16 @@ def may_export_rows(user: User | None) -> bool:
     return sees_personal_data(user)
 
 
+# Report formats that carry one row per mother (the XLSX has a data sheet).
+ROW_LEVEL_FORMATS = frozenset({"xlsx", "sav", "csv"})
+
+
+def may_export_format(user: User | None, fmt: str) -> bool:
+    """A report format: aggregate ones for anyone who reaches the program, row-level ones
+    only when :func:`may_export_rows`."""
+    return fmt not in ROW_LEVEL_FORMATS or may_export_rows(user)
+
+
 def may_export_fhir(user: User | None) -> bool:
     """A FHIR bundle carries full NIK and phone numbers for SATUSEHAT matching."""
     return sees_full_identifiers(user)

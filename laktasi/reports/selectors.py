@@ -24,10 +24,12 @@ def report_build(
     session_ids: list[int] | None = None,
     include_quotes: bool = False,
     published: dict | None = None,
+    user: User | None = None,
 ) -> Report:
-    """Read the program and build its report (``published`` overrides stored percentages)."""
+    """Read the program and build its report (``published`` overrides stored percentages),
+    from the mothers in ``user``'s scope (``None``: the command line, the whole program)."""
     dataset = program_dataset(
-        program=program, session_ids=session_ids, include_quotes=include_quotes
+        program=program, session_ids=session_ids, include_quotes=include_quotes, user=user
     )
     if published:
         dataset = with_published(dataset, published)
