@@ -120,6 +120,11 @@ def blocked_mothers() -> QuerySet[Mother]:
     )
 
 
+def may_process(mother: Mother) -> bool:
+    """False when nothing new may be recorded about her (restricted or consent withdrawn)."""
+    return not blocked_mothers().filter(pk=mother.pk).exists()
+
+
 def _pk_in(prefix: str) -> str:
     return f"{prefix}in" if prefix else "pk__in"
 
