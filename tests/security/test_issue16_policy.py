@@ -429,3 +429,21 @@ def test_low_registration_of_a_new_mother_is_not_blocked(world):
                              companion={"relationship": "husband", "name": "Suami"},
                              consent={"text_version": "1"})  # fmt: skip
     assert (mother.babies.count(), mother.companions.count()) == (1, 1)
+
+
+def test_low_api_lists_write_one_access_log_entry_per_mother_listed(world):
+    mother = world.mothers["melati"]
+    baby = mother.babies.get()
+    visits_schedule(baby=baby, since=baby.birth_date)
+    response_record(mother=mother, instrument_id="knowledge_test", timepoint="pre",
+                    answers=knowledge_answers(10), collected_by=None)  # fmt: skip
+    api = _api(world.users["kader"])
+    for path in ("/api/mothers", "/api/responses", "/api/visits"):
+        before = AccessLogEntry.objects.filter(mother_pk=mother.pk, action="list").count()
+        assert api.get(path).status_code == 200, path
+        logged = AccessLogEntry.objects.filter(mother_pk=mother.pk, action="list").count()
+        assert logged == before + 1, path
+    api.post("/api/mothers/search", {"search": "Siti"})
+    entries = AccessLogEntry.objects.filter(action="list", channel="api")
+    assert set(entries.values_list("username", flat=True)) == {"kader"}
+    assert not entries.exclude(mother_pk=mother.pk).exists()  # nobody out of her scope

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from laktasi.accounts import policy
 from laktasi.accounts.models import User
 from laktasi.api.concurrency import etag_for, require_if_match
-from laktasi.api.pagination import Page
+from laktasi.api.pagination import PersonalPage
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import Id
 from laktasi.mothers.models import Mother
@@ -202,7 +202,7 @@ class MotherSearch(Schema):
 
 
 @router.get("/mothers", response=list[MotherSummary], summary="Mothers in scope")
-@paginate(Page)
+@paginate(PersonalPage)
 def mothers(
     request,
     village: str = Query("", max_length=13),
@@ -215,7 +215,7 @@ def mothers(
 
 
 @router.post("/mothers/search", response=list[MotherSummary], summary="Search mothers in scope")
-@paginate(Page)
+@paginate(PersonalPage)
 def mothers_search(request, payload: MotherSearch):
     """Mothers the user may see (masked NIK), searched by name, identifier or full NIK sent
     in the request body (so they stay out of URLs, proxies' logs and browser history)."""

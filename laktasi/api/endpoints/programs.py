@@ -5,7 +5,7 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from laktasi.api.pagination import Page
+from laktasi.api.pagination import Page, PersonalPage
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import Id
 from laktasi.mothers.selectors import mother_get
@@ -123,7 +123,7 @@ def session_detail(request, session_id: Id):
 
 @router.get("/sessions/{session_id}/attendance", response=list[AttendanceOut],
             summary="Attendance of a session")  # fmt: skip
-@paginate(Page)
+@paginate(PersonalPage)
 def attendance(request, session_id: Id):
     session = session_get(user=request.user, pk=session_id)
     return attendance_list(user=request.user, session=session).order_by("pk")
