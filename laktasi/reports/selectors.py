@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from laktasi.accounts import policy
 from laktasi.accounts.models import User
 from laktasi.programs.models import Program
 from laktasi.programs.selectors import program_get
 from laktasi.reports.analyses import build_report
 from laktasi.reports.datasets import ProgramDataset, PublishedRow, program_dataset
+from laktasi.reports.disclosure import report_for_aggregates_only
 from laktasi.reports.document import Report
 
 
@@ -33,7 +35,10 @@ def report_build(
     )
     if published:
         dataset = with_published(dataset, published)
-    return build_report(dataset, lang=lang, include_quotes=include_quotes)
+    report = build_report(dataset, lang=lang, include_quotes=include_quotes)
+    if user is not None and not policy.sees_personal_data(user):
+        report = report_for_aggregates_only(report)
+    return report
 
 
 def with_published(dataset: ProgramDataset, published: dict) -> ProgramDataset:

@@ -447,3 +447,33 @@ def test_low_api_lists_write_one_access_log_entry_per_mother_listed(world):
     entries = AccessLogEntry.objects.filter(action="list", channel="api")
     assert set(entries.values_list("username", flat=True)) == {"kader"}
     assert not entries.exclude(mother_pk=mother.pk).exists()  # nobody out of her scope
+
+
+def _report_text(report) -> str:
+    parts = []
+    for section in report.sections:
+        for block in section.blocks:
+            if hasattr(block, "body"):
+                parts += [c.text for row in (*block.body, *block.foot) for c in row]
+                parts += list(block.notes)
+            parts += list(getattr(block, "items", ())) + [getattr(block, "text", "")]
+    return "\n".join(parts)
+
+
+def test_m2_viewers_report_marks_small_cells_and_lists_no_identifiers(world, two_posyandu_program):
+    program = two_posyandu_program
+    melati = world.mothers["melati"]
+    response_record(mother=melati, instrument_id="knowledge_test", timepoint="pre",
+                    program=program, answers=knowledge_answers(10), collected_by=None)  # fmt: skip
+    full = _report_text(report_build(program=program, lang="en", user=world.users["admin"]))
+    assert melati.identifier in full  # the team sees who still needs a post-test
+    viewer = report_build(program=program, lang="en", user=world.users["viewer"])
+    text = _report_text(viewer)
+    assert melati.identifier not in text
+    assert "<5" in text
+    assert viewer.numbers["missing"]["knowledge_test"]["pre_only"] == 1
+    web = client_for(world.users["viewer"]).get(
+        reverse("reports:program", args=[program.pk]), {"format": "html", "lang": "en"}
+    )
+    assert melati.identifier.encode() not in web.content
+    assert b"&lt;5" in web.content
