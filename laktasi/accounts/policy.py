@@ -157,10 +157,6 @@ def may_register(user: User | None) -> bool:
     return sees_personal_data(user) and user.role != Role.COORDINATOR
 
 
-def may_register_in_program(user: User | None) -> bool:
-    return sees_personal_data(user)
-
-
 def may_edit_mother(user: User | None, mother: Mother) -> bool:
     """Correct a mother she reached through the scope (restricted ones: nobody, see M3)."""
     return sees_personal_data(user) and not mother.restricted

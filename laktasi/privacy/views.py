@@ -44,6 +44,7 @@ def privacy_view(request, pk: int):
         "mother": mother,
         "log": access_log_for_mother(mother=mother)[:50] if admin else None,
         "may_export": policy.may_export_subject_data(request.user),
+        "may_restrict": admin,
     }
     return render(request, "privacy/mother.html", context)
 
