@@ -274,6 +274,8 @@ STORAGES = {
 }
 
 SESSION_COOKIE_AGE = envint("LAKTASI_SESSION_AGE", 60 * 60 * 12)
+# Counts below this are shown as "<N" to viewers (aggregates only) on dashboards.
+SMALL_CELL_THRESHOLD = envint("LAKTASI_SMALL_CELL", 5)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("LAKTASI_SESSION_BROWSER_CLOSE", False)

@@ -3,9 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from laktasi.accounts import policy
 from laktasi.mothers.forms import NameSearchForm
 from laktasi.mothers.selectors import mother_list, mother_search
-from laktasi.mothers.views import may_register
 from laktasi.programs.selectors import program_list
 
 HOME_MOTHERS = 20
@@ -26,6 +26,6 @@ def home(request):
             mother_search(user=user, missing_post_test=True).count() if sees_names else None
         ),
         "search_form": NameSearchForm(),
-        "may_register": may_register(user),
+        "may_register": policy.may_register(user),
     }
     return render(request, "core/home.html", context)

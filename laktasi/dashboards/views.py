@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from laktasi.dashboards import charts, exports
+from laktasi.accounts import policy
+from laktasi.dashboards import charts, disclosure, exports
 from laktasi.dashboards.indicators import TABLE_KEYS, all_tables
 from laktasi.dashboards.selectors import dashboard_get, default_unit, unit_get, unit_links
 
@@ -23,6 +24,14 @@ def _unit(request):
     return unit_get(user=request.user, level=level, key=key)
 
 
+def _tables(request, data, lang):
+    """The unit's tables; small cells suppressed for users who see aggregates only."""
+    tables, surv = all_tables(data, lang)
+    if not policy.sees_personal_data(request.user):
+        tables = disclosure.suppress_tables(tables)
+    return tables, surv
+
+
 def _lang() -> str:
     return "en" if (get_language() or "id").startswith("en") else "id"
 
@@ -32,7 +41,7 @@ def dashboard_view(request):
     unit = _unit(request)
     data = dashboard_get(user=request.user, unit=unit)
     lang = _lang()
-    tables, surv = all_tables(data, lang)
+    tables, surv = _tables(request, data, lang)
     query = urlencode({"level": unit.level, "unit": unit.key})
     child_level = {
         "region:1": "province", "region:2": "regency", "region:3": "district",
@@ -43,10 +52,12 @@ def dashboard_view(request):
         if child_level:
             child_links[name] = f"?{urlencode({'level': child_level, 'unit': key})}"
     indicators = tables["indicators"]
-    ebf_rows = [(r[0], r[1], r[2]) for r in indicators.rows]
-    mix_rows = [(r[0], r[4], r[2]) for r in indicators.rows]
-    eibf_rows = [(r[0], r[6], r[7]) for r in indicators.rows]
-    age_rows = [(_("%(m)s months") % {"m": r[0]}, r[2], r[1]) for r in tables["by_age"].rows]
+    ebf_rows = disclosure.chart_rows([(r[0], r[1], r[2]) for r in indicators.rows])
+    mix_rows = disclosure.chart_rows([(r[0], r[4], r[2]) for r in indicators.rows])
+    eibf_rows = disclosure.chart_rows([(r[0], r[6], r[7]) for r in indicators.rows])
+    age_rows = disclosure.chart_rows(
+        [(_("%(m)s months") % {"m": r[0]}, r[2], r[1]) for r in tables["by_age"].rows]
+    )
     months = _("age in months")
     context = {
         "unit": unit,
@@ -78,7 +89,7 @@ def download_view(request, table: str, fmt: str):
         raise Http404
     unit = _unit(request)
     data = dashboard_get(user=request.user, unit=unit)
-    tables, _surv = all_tables(data, _lang())
+    tables, _surv = _tables(request, data, _lang())
     filename, content_type, body = exports.render(tables[table], fmt)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="laktasi-{filename}"'

@@ -27,6 +27,7 @@ from laktasi.followups.schedule import completed_months, contact_dates
 from laktasi.instruments.models import Source, Timepoint
 from laktasi.instruments.services import response_record
 from laktasi.mothers.models import Baby
+from laktasi.mothers.services import require_processing_allowed
 from laktasi.places.models import Facility
 
 
@@ -142,6 +143,8 @@ def visit_record(
     if visit.done_on is not None:
         raise ValidationError(_("This visit has already been recorded."))
     baby = visit.baby
+    # With or without a recall: a visit is processing of her data.
+    require_processing_allowed(mother=baby.mother)
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The visit date cannot be in the future.")})
     if done_on < baby.birth_date:

@@ -17,6 +17,8 @@ from laktasi.followups.messages import whatsapp_link
 from laktasi.followups.selectors import baby_alerts, baby_visits, task_list, task_state, visit_get
 from laktasi.followups.services import visit_record
 from laktasi.mothers.selectors import baby_get
+from laktasi.privacy.models import AccessAction
+from laktasi.privacy.services import access_log_record
 
 ALERT_LABELS = {
     "not_exclusive": gettext_lazy("Last recall: not exclusive breastfeeding"),
@@ -92,6 +94,8 @@ def task_list_view(request):
 def visit_record_view(request, pk: int):
     _personal_only(request)
     visit = visit_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        access_log_record(user=request.user, mother=visit.baby.mother, action=AccessAction.VIEW)
     if visit.done_on is not None:
         return redirect("followups:baby", pk=visit.baby_id)
     form = VisitForm(request.POST or None)
@@ -117,6 +121,7 @@ def visit_record_view(request, pk: int):
 def baby_followup_view(request, pk: int):
     _personal_only(request)
     baby = baby_get(user=request.user, pk=pk)
+    access_log_record(user=request.user, mother=baby.mother, action=AccessAction.VIEW)
     today = timezone.localdate()
     visits = list(baby_visits(user=request.user, baby=baby))
     for visit in visits:

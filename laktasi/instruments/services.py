@@ -117,6 +117,7 @@ def response_record(
 
 def response_update(*, response: Response, answers: dict[str, Any], changed_by: User) -> Response:
     """Correct the answers; the previous version stays in the response's history."""
+    require_consent(mother=response.mother)
     instrument = registry.get(response.instrument_id, response.instrument_version)
     result = score_answers(instrument=instrument, answers=answers, program=response.program)
     response.answers = scoring.normalise_answers(instrument, answers)

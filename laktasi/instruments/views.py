@@ -26,6 +26,8 @@ from laktasi.instruments.selectors import instrument_definitions, response_get, 
 from laktasi.instruments.services import program_rules, response_record, response_update
 from laktasi.mothers.selectors import mother_get, mother_has_consent
 from laktasi.mothers.views import attach_errors, require_personal_access
+from laktasi.privacy.models import AccessAction
+from laktasi.privacy.services import access_log_record
 from laktasi.programs.selectors import enrollment_list, program_get, program_list, session_list
 
 # Recall is recorded with follow-up visits, not from this page.
@@ -218,6 +220,7 @@ def _existing(request, mother, definition, timepoint, initial):
 def response_detail_view(request, pk: int):
     require_personal_access(request)
     response = response_get(user=request.user, pk=pk)
+    access_log_record(user=request.user, mother=response.mother, action=AccessAction.VIEW)
     definition = definition_or_404(response.instrument_id, response.instrument_version)
     result = result_for(response, definition)
     lang = language()
@@ -273,6 +276,8 @@ def response_edit_view(request, pk: int):
     """Correct the answers; the previous answers stay in the history."""
     require_personal_access(request)
     response = response_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        access_log_record(user=request.user, mother=response.mother, action=AccessAction.EDIT)
     definition = definition_or_404(response.instrument_id, response.instrument_version)
     form = InstrumentForm(request.POST or None, definition=definition, answers=response.answers)
     if request.method == "POST" and form.is_valid():

@@ -42,7 +42,7 @@ class MotherAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.registered_by = request.user
-        mother_update(mother=obj)
+        mother_update(mother=obj, by=request.user, channel="admin")
 
 
 @admin.register(Baby)

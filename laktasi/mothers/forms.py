@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laktasi.accounts import policy
 from laktasi.accounts.models import User
 from laktasi.mothers.models import (
     Baby,
@@ -22,7 +23,7 @@ from laktasi.mothers.models import (
     Mother,
 )
 from laktasi.mothers.validators import normalize_nik, normalize_phone
-from laktasi.places.models import RegionLevel
+from laktasi.places.models import Facility, RegionLevel
 from laktasi.places.selectors import facility_list, region_get
 
 # The consent text shown on the registration form; bump the version when its wording changes.
@@ -192,6 +193,7 @@ class MotherForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["village"].widget.attrs.update(
             {
                 "hx-get": reverse("mothers:village_search"),
@@ -200,10 +202,16 @@ class MotherForm(forms.ModelForm):
                 "hx-swap": "innerHTML",
             }
         )
-        facilities = facility_list(user=user).order_by("name")
+        facilities = policy.facility_choices(user)
+        if self.instance.pk is not None:
+            # Her current facility stays a valid answer even when it is not one of the user's.
+            facilities = facilities | Facility.objects.filter(pk=self.instance.facility_id)
+        facilities = facilities.distinct().order_by("name")
         self.fields["facility"].queryset = facilities
         self.fields["facility"].label_from_instance = lambda f: f.name
         self.fields["facility"].empty_label = None if len(facilities) == 1 else "—"
+        if self.instance.pk is not None and not policy.sees_full_identifiers(user):
+            self._write_only_identifiers()
         if not self.is_bound and self.instance.pk is None:
             first = facilities.first() if len(facilities) == 1 else None
             if first is not None:
@@ -211,11 +219,45 @@ class MotherForm(forms.ModelForm):
                 self.initial.setdefault("village", first.village_id)
             self.initial.setdefault("parity", 1)
 
+    def _write_only_identifiers(self) -> None:
+        """Kader and coordinators may type a new NIK or phone but never read the stored one:
+        the fields start empty, show the masked value, and an empty field keeps it."""
+        self.write_only = {"nik", "phone"}
+        for name in self.write_only:
+            self.initial[name] = ""
+            current = policy.field_for(self.user, name, getattr(self.instance, name))
+            self.fields[name].widget.attrs["placeholder"] = current
+            self.fields[name].help_text = _("Stored: %(masked)s. Leave empty to keep it.") % {
+                "masked": current or "–"
+            }
+
     def clean_nik(self) -> str:
-        return normalize_nik(self.cleaned_data.get("nik", ""))
+        nik = normalize_nik(self.cleaned_data.get("nik", ""))
+        if not nik and "nik" in getattr(self, "write_only", ()):
+            return self.instance.nik
+        return nik
 
     def clean_phone(self) -> str:
-        return normalize_phone(self.cleaned_data.get("phone", ""))
+        phone = normalize_phone(self.cleaned_data.get("phone", ""))
+        if not phone and "phone" in getattr(self, "write_only", ()):
+            return self.instance.phone
+        return phone
+
+    def clean_facility(self):
+        facility = self.cleaned_data.get("facility")
+        mother = self.instance
+        if (
+            facility is not None
+            and mother.pk is not None
+            and not policy.may_move_mother(self.user, mother, facility)
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Only an administrator, or a midwife whose network holds both facilities, "
+                    "can move a mother to another facility."
+                )
+            )
+        return facility
 
     def service_fields(self) -> dict:
         """Cleaned data as keyword arguments of mother_register / mother_update."""

@@ -1,7 +1,7 @@
 """Reads for mothers and everything personal attached to them, scoped to the user.
 
-This is the one place that decides which mothers a user may see; every view, form choice,
-admin page and API endpoint goes through it.
+Every view, form choice, admin page and API endpoint reads mothers through here; the rule of
+which mothers a user may see is ``laktasi.accounts.policy.mother_scope_q``.
 """
 
 from __future__ import annotations
@@ -9,37 +9,20 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from laktasi.accounts.models import Role, User
+from laktasi.accounts import policy
+from laktasi.accounts.models import User
 from laktasi.core.crypto import keyed_hash
 from laktasi.mothers.models import Baby, Companion, Consent, ConsentAction, Mother
 from laktasi.mothers.validators import normalize_nik
-from laktasi.places.selectors import facility_ids_for
-
-
-def mother_scope_q(*, user: User, prefix: str = "") -> Q | None:
-    """The filter that limits a mother queryset to the user's scope; None means everything.
-
-    ``prefix`` lets other apps scope their own rows by the mother they belong to
-    (e.g. ``prefix="mother__"``).
-    """
-    nothing = Q(pk__in=[])
-    if not user.is_authenticated or not user.is_active:
-        return nothing
-    if user.is_administrator:
-        return None
-    if user.role == Role.COORDINATOR:
-        # A subquery, not a join, so rows are not repeated when she is in two programs.
-        enrolled = Mother.objects.filter(enrollments__program__team=user).values("pk")
-        return Q(**{f"{prefix}pk__in" if not prefix else f"{prefix}in": enrolled})
-    if user.role in {Role.MIDWIFE, Role.CADRE}:
-        ids = facility_ids_for(user=user) or set()
-        return Q(**{f"{prefix}facility__in": ids})
-    return nothing
 
 
 def scope(qs: QuerySet, *, user: User, prefix: str = "") -> QuerySet:
-    """Apply the mother scope to any queryset whose rows belong to a mother."""
-    condition = mother_scope_q(user=user, prefix=prefix)
+    """Apply the mother scope to any queryset whose rows belong to a mother.
+
+    The scope itself (role, network, program team, and that restricted mothers and mothers who
+    withdrew consent are for administrators only) is ``laktasi.accounts.policy``'s.
+    """
+    condition = policy.mother_scope_q(user=user, prefix=prefix)
     return qs if condition is None else qs.filter(condition)
 
 
@@ -52,9 +35,6 @@ def mother_list(
 ) -> QuerySet[Mother]:
     """Mothers the user may see, optionally searched by name or identifier."""
     qs = scope(Mother.objects.select_related("village", "facility"), user=user)
-    if not getattr(user, "is_administrator", False):
-        # A mother who asked to restrict processing is listed only to administrators.
-        qs = qs.filter(restricted=False)
     search = search.strip()
     if search:
         nik = normalize_nik(search)

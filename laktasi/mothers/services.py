@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from laktasi.accounts import policy
 from laktasi.accounts.models import User
 from laktasi.core.crypto import keyed_hash
 from laktasi.mothers.models import (
@@ -20,12 +21,47 @@ from laktasi.mothers.models import (
 )
 from laktasi.mothers.validators import normalize_nik, normalize_phone
 from laktasi.places.models import Facility, Region
+from laktasi.privacy.models import AccessAction
+from laktasi.privacy.services import access_log_record
+
+# Said whether the other mother is in the user's scope or not, so it confirms nothing about
+# mothers she may not see (the NIK is unique, so the save has to be refused).
+MSG_NIK_UNUSABLE = _(
+    "This NIK cannot be used. Check it; if it is right, ask your midwife or administrator."
+)
+MSG_MOVE = _(
+    "Only an administrator, or a midwife whose network holds both facilities, can move a "
+    "mother to another facility."
+)
 
 
 def _prepare(mother: Mother) -> None:
     mother.nik = normalize_nik(mother.nik)
     mother.phone = normalize_phone(mother.phone)
     mother.nik_hash = keyed_hash(mother.nik) if mother.nik else ""
+
+
+def _is_nik_taken(error: ValidationError) -> bool:
+    """The unique-NIK constraint's error (it has no code of its own, so: by its message)."""
+    constraint = next(c for c in Mother._meta.constraints if c.name == "mother_unique_nik")
+    return str(error.message) == str(constraint.get_violation_error_message())
+
+
+def _full_clean(mother: Mother) -> None:
+    try:
+        mother.full_clean()
+    except ValidationError as exc:
+        errors = getattr(exc, "error_dict", {})
+        general = errors.get("__all__", [])
+        taken = [e for e in general if _is_nik_taken(e)]
+        if not taken:
+            raise
+        rest = {k: v for k, v in errors.items() if k != "__all__"}
+        others = [e for e in general if e not in taken]
+        if others:
+            rest["__all__"] = others
+        rest.setdefault("nik", []).append(ValidationError(MSG_NIK_UNUSABLE, code="nik_unusable"))
+        raise ValidationError(rest) from None
 
 
 def mother_register(
@@ -53,7 +89,7 @@ def mother_register(
     )
     _prepare(mother)
     with transaction.atomic():
-        mother.full_clean()
+        _full_clean(mother)
         mother.save()
         if baby:
             baby_add(mother=mother, **baby)
@@ -64,17 +100,38 @@ def mother_register(
     return mother
 
 
-def mother_update(*, mother: Mother, **fields: Any) -> Mother:
-    """Correct a mother's data after validation."""
+def mother_update(
+    *, mother: Mother, by: User | None = None, channel: str = "web", **fields: Any
+) -> Mother:
+    """Correct a mother's data after validation.
+
+    Refused while processing is restricted or consent is withdrawn (administrators excepted:
+    rectification). A change of facility is a move: allowed only when the access policy allows
+    it for ``by``, and written to the access log.
+    """
+    if not policy.sees_restricted(by):
+        require_processing_allowed(mother=mother)
+    previous_facility = (
+        Mother.objects.filter(pk=mother.pk).values_list("facility_id", flat=True).first()
+    )
+    target = fields.get("facility")
+    moved = target is not None and previous_facility is not None and target.pk != previous_facility
+    if moved and by is not None:
+        stored = Mother.objects.get(pk=mother.pk)
+        if not policy.may_move_mother(by, stored, target):
+            raise ValidationError({"facility": [MSG_MOVE]})
     for name, value in fields.items():
         setattr(mother, name, value)
     _prepare(mother)
-    mother.full_clean()
+    _full_clean(mother)
     mother.save()
+    if moved:
+        access_log_record(user=by, mother=mother, action=AccessAction.MOVE, channel=channel)
     return mother
 
 
 def baby_add(*, mother: Mother, **fields: Any) -> Baby:
+    require_processing_allowed(mother=mother)
     baby = Baby(mother=mother, **fields)
     baby.full_clean()
     baby.save()
@@ -82,6 +139,7 @@ def baby_add(*, mother: Mother, **fields: Any) -> Baby:
 
 
 def companion_add(*, mother: Mother, **fields: Any) -> Companion:
+    require_processing_allowed(mother=mother)
     companion = Companion(mother=mother, **fields)
     companion.phone = normalize_phone(companion.phone)
     companion.full_clean()
@@ -104,6 +162,25 @@ def consent_record(
     consent.full_clean()
     consent.save()
     return consent
+
+
+def require_processing_allowed(*, mother: Mother) -> None:
+    """Raise ValidationError when nothing new may be recorded about her: she restricted the
+    processing of her data (UU 27/2022) or her latest consent record is a withdrawal.
+
+    Every write service calls this (web, API, imports, FHIR import, visits, consultations,
+    attendance), whoever the user is; consent itself can always be recorded."""
+    if mother.pk is None:
+        return
+    if Mother.objects.filter(pk=mother.pk, restricted=True).exists() or mother.restricted:
+        raise ValidationError(
+            _("This mother has restricted the processing of her data; nothing new can be recorded.")
+        )
+    latest = mother.consents.order_by("-recorded_at", "-pk").first()
+    if latest is not None and latest.action == ConsentAction.WITHDRAWN:
+        raise ValidationError(
+            _("This mother has withdrawn her consent; nothing new can be recorded.")
+        )
 
 
 def require_consent(*, mother: Mother) -> None:

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from laktasi.accounts.models import Role
+from laktasi.accounts import policy
 from laktasi.core.crypto import keyed_hash
 from laktasi.mothers import timeline
 from laktasi.mothers.forms import (
@@ -56,14 +56,8 @@ PAGE_SIZE = 25
 
 def require_personal_access(request: HttpRequest) -> None:
     """Viewers see aggregates only: every page with names is a 404 for them."""
-    if not request.user.sees_personal_data:
+    if not policy.sees_personal_data(request.user):
         raise Http404
-
-
-def may_register(user) -> bool:
-    """Midwives, cadres and administrators register mothers from the mother list; coordinators
-    register from their program's page, so the mother is enrolled (and visible to them)."""
-    return user.sees_personal_data and user.role != Role.COORDINATOR
 
 
 def attach_errors(form, exc: ValidationError) -> None:
@@ -97,7 +91,7 @@ def mother_list_view(request):
         "filter_form": filter_form,
         "filter_query": urlencode(kept),
         "filtered": bool(kept),
-        "may_register": may_register(user),
+        "may_register": policy.may_register(user),
     }
     if request.htmx:
         return render(request, "mothers/list.html#results", context)
@@ -165,16 +159,16 @@ def registration_forms(request) -> RegistrationForms:
 
 @dataclass
 class Duplicates:
-    """What the registration form may say about likely duplicates: in-scope ones by link,
-    out-of-scope ones only by count (never their details)."""
+    """What the registration form may say about likely duplicates: in-scope ones by link;
+    of mothers outside the user's scope nothing but that this NIK cannot be used (it is
+    unique), in the same words the service uses, and nothing about a same-name match."""
 
     visible: list[Mother]
-    hidden_count: int
     same_nik: bool
 
     @property
     def any(self) -> bool:
-        return bool(self.visible) or self.hidden_count > 0
+        return bool(self.visible) or self.same_nik
 
 
 def find_duplicates(request, mother_form: MotherForm) -> Duplicates:
@@ -189,7 +183,7 @@ def find_duplicates(request, mother_form: MotherForm) -> Duplicates:
     visible = list(mother_list(user=request.user).filter(pk__in=ids)) if ids else []
     nik = data.get("nik", "")
     same_nik = bool(nik) and candidates.filter(nik_hash=keyed_hash(nik)).exists()
-    return Duplicates(visible=visible, hidden_count=len(ids) - len(visible), same_nik=same_nik)
+    return Duplicates(visible=visible, same_nik=same_nik)
 
 
 def _save_registration(request, forms: RegistrationForms, after_save) -> Mother:
@@ -273,7 +267,7 @@ def registration(
 
 @login_required
 def mother_register_view(request):
-    if not may_register(request.user):
+    if not policy.may_register(request.user):
         raise Http404
     return registration(request)
 
@@ -327,13 +321,17 @@ def mother_detail_view(request, pk: int):
 def mother_edit_view(request, pk: int):
     require_personal_access(request)
     mother = mother_get(user=request.user, pk=pk)
+    if not policy.may_edit_mother(request.user, mother):
+        raise Http404
+    if request.method == "GET":
+        access_log_record(user=request.user, mother=mother, action=AccessAction.EDIT)
     # The form edits its own copy, so the page header keeps the saved name on errors.
     editable = mother_get(user=request.user, pk=pk)
     form = MotherForm(request.POST or None, instance=editable, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                mother_update(mother=editable, **form.service_fields())
+                mother_update(mother=editable, by=request.user, **form.service_fields())
         except ValidationError as exc:
             attach_errors(form, exc)
         else:

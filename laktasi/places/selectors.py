@@ -40,9 +40,21 @@ def facility_ids_for(*, user: User) -> set[int] | None:
 
 def facility_list(*, user: User) -> QuerySet[Facility]:
     """Facilities visible to the user: all for administrators and viewers (no personal data),
-    their own network for midwives and cadres, those of their programs for coordinators."""
+    their own network for midwives and cadres, those of their programs (and of the mothers
+    enrolled in them) for coordinators.
+
+    Where a user may *place* a mother is ``laktasi.accounts.policy.facility_choices``."""
     qs = Facility.objects.select_related("village", "puskesmas")
-    if user.is_administrator or user.role in {Role.VIEWER, Role.COORDINATOR}:
+    if user.is_administrator or user.role == Role.VIEWER:
         return qs
+    if user.role == Role.COORDINATOR:
+        return qs.filter(
+            Q(pk__in=user.programs.values("facility"))
+            | Q(
+                pk__in=Facility.objects.filter(mothers__enrollments__program__team=user).values(
+                    "pk"
+                )
+            )
+        )
     ids = facility_ids_for(user=user)
     return qs.filter(pk__in=ids or [])

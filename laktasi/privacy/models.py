@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("viewed")
+    LIST = "list", _("listed (API)")
+    EDIT = "edit", _("opened for correction")
+    MOVE = "move", _("moved to another facility")
     EXPORT_JSON = "export_json", _("exported (JSON)")
     EXPORT_PDF = "export_pdf", _("exported (PDF)")
     HISTORY = "history", _("viewed change history")

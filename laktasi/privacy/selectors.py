@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from laktasi.accounts import policy
+from laktasi.accounts.models import User
 from laktasi.mothers.models import Mother
 from laktasi.privacy import registry
 from laktasi.privacy.models import AccessLogEntry
@@ -23,8 +25,14 @@ class Change:
     changes: list[tuple[str, Any, Any]]
 
 
-def mother_changes(*, mother: Mother) -> list[Change]:
-    """Every recorded change to her records, newest first, with old and new values."""
+def mother_changes(*, mother: Mother, user: User | None = None) -> list[Change]:
+    """Every recorded change to her records, newest first, with old and new values; NIK and
+    phone numbers as the access policy lets ``user`` read them (``None``: in full, for her
+    own export)."""
+
+    def shown(name: str, value: Any) -> Any:
+        return value if user is None else policy.field_for(user, name, value)
+
     changes: list[Change] = []
     for declaration in registry.declarations():
         name = getattr(declaration.model._meta, "simple_history_manager_attribute", None)
@@ -42,8 +50,8 @@ def mother_changes(*, mother: Mother) -> list[Change]:
                 diffs = [
                     (
                         str(declaration.model._meta.get_field(c.field).verbose_name),
-                        c.old,
-                        c.new,
+                        shown(c.field, c.old),
+                        shown(c.field, c.new),
                     )
                     for c in delta.changes
                     if c.field not in NOT_EXPORTED

@@ -1,7 +1,9 @@
 """Data-subject rights from the mother's page: export, change history, restriction, erasure.
 
-Any user who may see the mother may export her data and read its history (both are logged);
-restriction and erasure are for administrators. Out of scope is a 404, as everywhere.
+Who may do what is ``laktasi.accounts.policy``'s: her complete export (full NIK and phone) is
+for administrators and midwives; the change history for anyone who may see her, with NIK and
+phone masked as the policy says; restriction and erasure for administrators. Every page is
+written to the access log. Out of scope or not allowed is a 404, as everywhere.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from laktasi.accounts import policy
 from laktasi.mothers.selectors import mother_get
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.selectors import access_log_for_mother, mother_changes
@@ -26,8 +29,8 @@ from laktasi.privacy.services import (
 )
 
 
-def _mother(request, pk: int, *, admin_only: bool = False):
-    if admin_only and not request.user.is_administrator:
+def _mother(request, pk: int, *, allowed=policy.may_view_history):
+    if not allowed(request.user):
         raise Http404
     return mother_get(user=request.user, pk=pk)
 
@@ -35,9 +38,13 @@ def _mother(request, pk: int, *, admin_only: bool = False):
 @login_required
 def privacy_view(request, pk: int):
     mother = _mother(request, pk)
+    access_log_record(user=request.user, mother=mother, action=AccessAction.VIEW)
+    admin = policy.may_restrict_or_erase(request.user)
     context = {
         "mother": mother,
-        "log": access_log_for_mother(mother=mother)[:50] if request.user.is_administrator else None,
+        "log": access_log_for_mother(mother=mother)[:50] if admin else None,
+        "may_export": policy.may_export_subject_data(request.user),
+        "may_restrict": admin,
     }
     return render(request, "privacy/mother.html", context)
 
@@ -51,7 +58,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 def export_json_view(request, pk: int):
-    mother = _mother(request, pk)
+    mother = _mother(request, pk, allowed=policy.may_export_subject_data)
     access_log_record(user=request.user, mother=mother, action=AccessAction.EXPORT_JSON)
     data = mother_export(mother=mother).to_json()
     return _download(data, "application/json", f"laktasi-{mother.identifier}.json")
@@ -59,7 +66,7 @@ def export_json_view(request, pk: int):
 
 @login_required
 def export_pdf_view(request, pk: int):
-    mother = _mother(request, pk)
+    mother = _mother(request, pk, allowed=policy.may_export_subject_data)
     access_log_record(user=request.user, mother=mother, action=AccessAction.EXPORT_PDF)
     pdf = mother_export_pdf(export=mother_export(mother=mother))
     return _download(pdf, "application/pdf", f"laktasi-{mother.identifier}.pdf")
@@ -72,14 +79,14 @@ def history_view(request, pk: int):
     return render(
         request,
         "privacy/history.html",
-        {"mother": mother, "changes": mother_changes(mother=mother)},
+        {"mother": mother, "changes": mother_changes(mother=mother, user=request.user)},
     )
 
 
 @require_POST
 @login_required
 def restrict_view(request, pk: int):
-    mother = _mother(request, pk, admin_only=True)
+    mother = _mother(request, pk, allowed=policy.may_restrict_or_erase)
     lift = request.POST.get("lift") == "1"
     try:
         mother_restrict(mother=mother, by=request.user, lift=lift)
@@ -95,7 +102,7 @@ def restrict_view(request, pk: int):
 @require_POST
 @login_required
 def erase_view(request, pk: int):
-    mother = _mother(request, pk, admin_only=True)
+    mother = _mother(request, pk, allowed=policy.may_restrict_or_erase)
     if request.POST.get("confirm", "").strip().upper() != mother.identifier:
         messages.error(request, _("Type the mother's laktasi identifier to confirm the erasure."))
         return redirect("privacy:mother", pk=mother.pk)

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from laktasi.accounts.models import User
 from laktasi.mothers.models import Companion, Mother
+from laktasi.mothers.services import require_processing_allowed
 from laktasi.programs.models import (
     AgendaItem,
     Attendance,
@@ -46,6 +47,7 @@ def session_create(
 
 
 def enrollment_add(*, program: Program, mother: Mother) -> Enrollment:
+    require_processing_allowed(mother=mother)
     enrollment, _ = Enrollment.objects.get_or_create(program=program, mother=mother)
     return enrollment
 
@@ -54,6 +56,7 @@ def attendance_record(
     *, session: Session, mother: Mother, companion_present: bool, companion=None
 ) -> Attendance:
     """Mark a mother present (idempotent); enrols her in the program if needed."""
+    require_processing_allowed(mother=mother)
     with transaction.atomic():
         enrollment_add(program=session.program, mother=mother)
         attendance, _ = Attendance.objects.update_or_create(
@@ -111,6 +114,7 @@ def consultation_record(
         existing = Consultation.objects.filter(submission_uuid=submission_uuid).first()
         if existing is not None:
             return existing, False
+    require_processing_allowed(mother=mother)
     if session is not None and program is None:
         program = session.program
     consultation = Consultation(

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from laktasi.mothers.selectors import mother_get
 from laktasi.mothers.views import attach_errors, registration, require_personal_access
+from laktasi.privacy.models import AccessAction
+from laktasi.privacy.services import access_log_record
 from laktasi.programs.forms import ConsultationForm, EnrolForm
 from laktasi.programs.selectors import (
     attendance_list,
@@ -187,4 +189,5 @@ def consultation_add_view(request, mother_pk: int):
 def consultation_detail_view(request, pk: int):
     require_personal_access(request)
     consultation = consultation_get(user=request.user, pk=pk)
+    access_log_record(user=request.user, mother=consultation.mother, action=AccessAction.VIEW)
     return render(request, "programs/consultation.html", {"consultation": consultation})

@@ -7,7 +7,9 @@ interview quotes, and then only to blank them out of the quotes (``scrub_names``
 The report covers every mother enrolled in the program (or, when sessions are chosen, every
 mother who attended one of them): a program is evaluated as a whole, and a report holds
 aggregates and pseudonymous rows only. Who may ask for it is decided by
-``laktasi.programs.selectors.program_list`` in the view and the command.
+``laktasi.programs.selectors.program_list`` in the view and the command; a user's report holds
+only the mothers in her scope, and row-level formats only for roles the access policy allows
+(``laktasi.accounts.policy.may_export_format``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from laktasi.accounts import policy
+from laktasi.accounts.models import User
 from laktasi.instruments.models import Response
 from laktasi.mothers.models import Mother
+from laktasi.mothers.selectors import scope
 from laktasi.places.models import Region
 from laktasi.programs.models import Attendance, Program, Session
 from laktasi.reports.models import PublishedPercentages
@@ -236,9 +241,18 @@ def _response_rows(program: Program, mother_ids: list[int]) -> list[ResponseRow]
 
 
 def program_dataset(
-    *, program: Program, session_ids: Iterable[int] | None = None, include_quotes: bool = False
+    *,
+    program: Program,
+    session_ids: Iterable[int] | None = None,
+    include_quotes: bool = False,
+    user: User | None = None,
 ) -> ProgramDataset:
-    """Read one program (optionally only some of its sessions) for a report."""
+    """Read one program (optionally only some of its sessions) for a report.
+
+    With a ``user``, only the mothers in her scope count (a cadre of one posyandu in a
+    program of several gets her posyandu's mothers and quotes, nobody else's); viewers, who
+    see no single mother, get the program's aggregates from every mother. ``None`` (the
+    command line) is the whole program."""
     sessions = _sessions(program, session_ids)
     reference = program.start_date
     if sessions:
@@ -247,6 +261,8 @@ def program_dataset(
         mother_qs = Mother.objects.filter(enrollments__program=program)
     else:
         mother_qs = Mother.objects.filter(attendance__session__in=sessions)
+    if user is not None and policy.sees_personal_data(user):
+        mother_qs = scope(mother_qs, user=user)
     mothers = list(
         mother_qs.distinct()
         .prefetch_related("babies", *(["companions"] if include_quotes else []))

@@ -41,8 +41,12 @@ class ReportForm(forms.Form):
         label=_("Include a few anonymised interview quotes"), required=False
     )
 
-    def __init__(self, *args, sessions, allow_quotes: bool, **kwargs):
+    def __init__(self, *args, sessions, allow_quotes: bool, formats=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if formats is not None:
+            self.fields["format"].choices = [
+                c for c in self.fields["format"].choices if c[0] in formats
+            ]
         self.fields["sessions"].queryset = sessions
         self.fields["sessions"].label_from_instance = lambda s: (
             f"{s.starts_at:%d/%m/%Y} · {s.title or s.venue}"

@@ -1,11 +1,17 @@
 """The de-identified tidy data behind a report: one row per mother and timepoint.
 
+Files leave laktasi, so the rows carry no stable key and only coarse quasi-identifiers: each
+export gets fresh random pseudonyms (``P-`` and 8 characters, never the ``LK-`` identifier,
+so two exports cannot be joined to each other or to laktasi), the mother's age only as an age
+group, and the baby's age in completed weeks, not days.
+
 Categorical variables are stored as integer codes with value labels (lowest category 1), so
 SPSS, R and spreadsheets read them the same way; missing values are empty (None).
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -28,9 +34,8 @@ def _coded(name: str, label: str, choices: list[tuple[str, str]]) -> tuple[Varia
 def raw_data(builder: ReportBuilder) -> RawData:
     ages = [(k, str(v)) for k, v in AGE_GROUPS]
     variables = [
-        Variable("id", _("laktasi identifier (pseudonymous)"), "string"),
+        Variable("id", _("random pseudonym, new in every export"), "string"),
         Variable("timepoint", _("timepoint"), "int", ((1, _("before")), (2, _("after")))),
-        Variable("age_years", _("mother's age in completed years at the program start"), "int"),
     ]
     age_var, age_codes = _coded("age_group", _("age group"), ages)
     edu_var, edu_codes = _coded("education", _("education"), choice_labels("education"))
@@ -43,7 +48,7 @@ def raw_data(builder: ReportBuilder) -> RawData:
         edu_var,
         occ_var,
         del_var,
-        Variable("baby_age_days", _("baby's age in days at the program start"), "int"),
+        Variable("baby_age_weeks", _("baby's age in completed weeks at the program start"), "int"),
         Variable(
             "companion_present",
             _("a companion came to a session"),
@@ -90,18 +95,18 @@ def raw_data(builder: ReportBuilder) -> RawData:
         for tp, _n in TIMEPOINTS
     }
     rows = []
-    for m in builder.ds.mothers:
+    pseudonyms = fresh_pseudonyms(len(builder.ds.mothers))
+    for m, pseudonym in zip(builder.ds.mothers, pseudonyms, strict=True):
         base = [
-            m.identifier,
+            pseudonym,
             None,
-            m.age_years,
             age_codes.get(age_group(m.age_years)),
             m.parity,
             None if m.parity is None else int(m.parity == 1),
             edu_codes.get(m.education),
             occ_codes.get(m.occupation),
             del_codes.get(m.delivery_mode),
-            m.baby_age_days,
+            None if m.baby_age_days is None else m.baby_age_days // 7,
             int(m.companion_present),
         ]
         for tp, number in TIMEPOINTS:
@@ -113,6 +118,17 @@ def raw_data(builder: ReportBuilder) -> RawData:
                 row.append(_value(r, what, codes))
             rows.append(tuple(row))
     return RawData(tuple(variables), tuple(rows))
+
+
+PSEUDONYM_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def fresh_pseudonyms(n: int) -> list[str]:
+    """``n`` distinct random pseudonyms, sorted so row order says nothing about laktasi's."""
+    found: set[str] = set()
+    while len(found) < n:
+        found.add("P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _i in range(8)))
+    return sorted(found)
 
 
 def _value(r, what: str, codes: dict | None):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from laktasi.accounts import policy
 from laktasi.accounts.models import User
 from laktasi.programs.models import Program
 from laktasi.programs.selectors import program_get
 from laktasi.reports.analyses import build_report
 from laktasi.reports.datasets import ProgramDataset, PublishedRow, program_dataset
+from laktasi.reports.disclosure import report_for_aggregates_only
 from laktasi.reports.document import Report
 
 
@@ -24,14 +26,19 @@ def report_build(
     session_ids: list[int] | None = None,
     include_quotes: bool = False,
     published: dict | None = None,
+    user: User | None = None,
 ) -> Report:
-    """Read the program and build its report (``published`` overrides stored percentages)."""
+    """Read the program and build its report (``published`` overrides stored percentages),
+    from the mothers in ``user``'s scope (``None``: the command line, the whole program)."""
     dataset = program_dataset(
-        program=program, session_ids=session_ids, include_quotes=include_quotes
+        program=program, session_ids=session_ids, include_quotes=include_quotes, user=user
     )
     if published:
         dataset = with_published(dataset, published)
-    return build_report(dataset, lang=lang, include_quotes=include_quotes)
+    report = build_report(dataset, lang=lang, include_quotes=include_quotes)
+    if user is not None and not policy.sees_personal_data(user):
+        report = report_for_aggregates_only(report)
+    return report
 
 
 def with_published(dataset: ProgramDataset, published: dict) -> ProgramDataset:

@@ -7,8 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from laktasi.accounts import policy
 from laktasi.core.concurrency import limit_concurrent
 from laktasi.programs.selectors import session_list
+from laktasi.reports.exporters import FORMATS
 from laktasi.reports.exporters import html as html_exporter
 from laktasi.reports.exporters import render as export
 from laktasi.reports.forms import ReportForm
@@ -23,7 +25,8 @@ def program_report_view(request, pk: int):
     form = ReportForm(
         request.GET if "format" in request.GET else None,
         sessions=sessions,
-        allow_quotes=request.user.sees_personal_data,
+        allow_quotes=policy.sees_personal_data(request.user),
+        formats=[f for f in ("web", *FORMATS) if policy.may_export_format(request.user, f)],
         initial={"lang": translation.get_language() or "id"},
     )
     context = {"program": program, "form": form, "sections": None}
@@ -35,6 +38,7 @@ def program_report_view(request, pk: int):
             lang=data["lang"],
             session_ids=chosen,
             include_quotes=data.get("quotes", False),
+            user=request.user,
         )
         if data["format"] == "web":
             with translation.override(report.lang):

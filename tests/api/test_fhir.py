@@ -17,7 +17,7 @@ from laktasi.followups.services import visit_record, visits_schedule
 from laktasi.instruments import registry
 from laktasi.instruments.services import response_record
 from laktasi.mothers.models import Mother
-from laktasi.places.models import Facility, Region
+from laktasi.places.models import Region
 from laktasi.programs.models import Program
 from laktasi.programs.services import attendance_record, session_create
 
@@ -93,10 +93,11 @@ def test_command_exports_a_valid_bundle_and_imports_it_again(rich_world, tmp_pat
     call_command("fhir", "export", "-o", str(out))
     bundle = json.loads(out.read_text())
     assert validate_bundle(bundle) == []
-    call_command("fhir", "import", str(out))  # everything exists already: nothing is added
-    assert Mother.objects.count() == 3
     only = tmp_path / "program.json"
     call_command("fhir", "export", "--program", str(rich_world[0].program.pk), "-o", str(only))
+    facility = str(rich_world[0].puskesmas.pk)
+    call_command("fhir", "import", str(only), "--facility", facility)  # all exists: nothing added
+    assert Mother.objects.count() == 3
     patients = resources(json.loads(only.read_text()), "Patient")
     assert {p["identifier"][-1]["value"] for p in patients if p.get("name", [{}])[0].get(
         "text", "").startswith(("Siti", "Dewi", "Rina"))} == {
@@ -120,18 +121,19 @@ def test_mother_has_nik_and_satusehat_address(rich_world):
 
 
 def test_round_trip_into_an_empty_database(rich_world, db):
-    first = bundle_build()
+    """Into a laktasi with its regions and facilities but no mothers or programs (regions and
+    facilities are reference data a Bundle never creates)."""
+    world = rich_world[0]
+    bidan = world.users["bidan"]
+    first = bundle_build(user=bidan)
     assert resources(first, "QuestionnaireResponse")
     Mother.objects.all().delete()
     Program.objects.all().delete()
-    Facility.objects.filter(puskesmas__isnull=False).delete()
-    Facility.objects.all().delete()
-    for level in (4, 3, 2, 1):
-        Region.objects.filter(level=level).delete()
-    counts = bundle_import(bundle=first)
-    assert counts["mothers_created"] == 3
+    counts = bundle_import(bundle=first, facility=world.puskesmas)
+    assert counts["mothers_created"] == 2
     assert counts["visits_created"] >= 1
-    second = bundle_build()
+    assert Region.objects.count() == 7
+    second = bundle_build(user=bidan)
     strip = lambda b: sorted(  # noqa: E731
         json.dumps(e, sort_keys=True) for e in b["entry"]
     )

@@ -209,3 +209,29 @@ def test_snapshot_follows_a_new_visit_without_full_refresh(world, cohort):
         dashboard_get(user=viewer, unit=unit_get(user=viewer, level="all", key=""))
     )
     assert total[1:3] == [4, 8]
+
+
+def test_m2_viewers_see_small_cells_suppressed_on_page_and_downloads(client, world, cohort):
+    """Issue 16, M2: counts of 1–4 are "<5" for viewers (their percentages blanked); roles
+    that see single mothers anyway get the exact figures."""
+    url = reverse("dashboards:download", args=["indicators", "csv"]) + "?level=all&unit="
+    assert client.login(username="viewer", password=PASSWORD)
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    total = [r for r in rows if len(r) > 3][-1]  # the last table row (notes follow)
+    assert total[1:3] == ["<5", "7"]  # EBF n = 3 is small; N = 7 is not
+    assert total[3] == "–"  # 3/7 would give the small count back
+    page = client.get(reverse("dashboards:index") + "?level=all&unit=").content.decode()
+    assert "&lt;5" in page
+    client.logout()
+    assert client.login(username="admin", password=PASSWORD)
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert [r for r in rows if len(r) > 3][-1][1:3] == ["3", "7"]
+
+
+def test_m2_small_cell_threshold_is_a_setting(world, cohort, settings):
+    from laktasi.dashboards.disclosure import suppress_table
+
+    settings.SMALL_CELL_THRESHOLD = 3
+    table = Table("t", "t", ["a", "n", "N", "%"], [["x", 3, 7, "42.9%"], ["y", 2, 7, "28.6%"]])
+    rows = suppress_table(table).rows
+    assert rows == [["x", 3, 7, "42.9%"], ["y", "<3", 7, "–"]]

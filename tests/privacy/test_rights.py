@@ -119,7 +119,7 @@ def test_restrict_cli(world):
 
 def test_export_json_holds_her_and_her_babys_data_and_who_accessed_it(client, world):
     mother = world.mothers["melati"]
-    _login(client, world, "kader")
+    _login(client, world, "bidan")
     client.get(reverse("mothers:detail", args=[mother.pk]))
     response = client.get(reverse("privacy:export_json", args=[mother.pk]))
     assert response.status_code == 200
@@ -130,7 +130,7 @@ def test_export_json_holds_her_and_her_babys_data_and_who_accessed_it(client, wo
     assert data["records"]["mothers.Baby"][0]["birth_weight_g"] == 3100
     assert data["records"]["mothers.Companion"][0]["name"] == "Suami Siti Melati"
     assert {e["action"] for e in data["access_log"]} >= {"view", "export_json"}
-    assert all(e["by"] == "kader" for e in data["access_log"])
+    assert all(e["by"] == "bidan" for e in data["access_log"])
     assert data["history"]["mothers.Mother"][0]["type"] == "created"
 
 

@@ -194,7 +194,7 @@ def check_csv_zip_has_tidy_data_and_a_codebook(demo_program):
         codebook = list(csv.reader(io.StringIO(zf.read(book).decode("utf-8-sig"))))
     assert len(rows) == 30
     assert {r["timepoint"] for r in rows} == {"1", "2"}
-    assert all(r["id"].startswith("LK-") for r in rows)
+    assert all(r["id"].startswith("P-") for r in rows)  # fresh pseudonyms, never LK- ids
     assert [r[0] for r in codebook[1:]] == [v.name for v in report.data.variables]
 
 

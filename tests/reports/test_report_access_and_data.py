@@ -115,10 +115,14 @@ def test_viewer_downloads_the_report_and_others_out_of_scope_get_404(client, sma
     assert page.status_code == 200
     assert b'name="format"' in page.content
     assert b'name="quotes"' not in page.content  # aggregates only for viewers
-    response = client.get(url, {"format": "xlsx", "lang": "en"})
+    response = client.get(url, {"format": "docx", "lang": "en"})
     assert response.status_code == 200
     assert "attachment;" in response["Content-Disposition"]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    for row_level in ("xlsx", "sav", "csv"):  # one row per mother: not for viewers (M2)
+        refused = client.get(url, {"format": row_level, "lang": "en"})
+        assert "Content-Disposition" not in refused
+        assert f'value="{row_level}"'.encode() not in page.content
     web = client.get(url, {"format": "web", "lang": "id"})
     assert "Siti Melati" not in web.content.decode()
     assert 'class="lk-report"' in web.content.decode()
@@ -162,5 +166,6 @@ def test_a_chosen_session_limits_the_report_to_its_mothers(small_program, world)
     attendance_record(session=other, mother=mothers[1], companion_present=False)
     report = report_build(program=program, lang="en", session_ids=[other.pk])
     assert report.numbers["n_mothers"] == 1
-    assert report.data.rows[0][0] == mothers[1].identifier
+    assert len({row[0] for row in report.data.rows}) == 1  # one mother, two timepoints
+    assert report.data.rows[0][0].startswith("P-")  # a fresh pseudonym, not her LK- id
     assert report.numbers["reference_date"] == date(2025, 2, 1).isoformat()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from laktasi.instruments.services import response_record
 from laktasi.mothers.models import Mother
+from laktasi.mothers.services import mother_update
 from tests.conftest import register
 from tests.web.helpers import client_for, knowledge_answers, registration_payload
 
@@ -137,17 +138,31 @@ def test_likely_duplicate_needs_explicit_confirmation(world):
     assert Mother.objects.filter(full_name="Siti Melati").count() == 2
 
 
-def test_duplicate_outside_scope_is_reported_without_details(world):
+def test_low_name_duplicate_outside_scope_reveals_nothing(world):
+    """A same-name, same-birth-date mother outside her scope is not hinted at (issue 16)."""
     other = world.mothers["kenanga"]
     client = client_for(world.users["kader"])
     data = payload(
         world, full_name="Rina Kenanga", birth_date="01/05/1995", village="35.23.11.2001"
     )
-    page = client.post(REGISTER, data).content.decode()
-    assert 'id="duplicate-warning"' in page
-    assert "registered outside your area" in page
+    response = client.post(REGISTER, data)
+    page = response.content.decode()
+    assert 'id="duplicate-warning"' not in page
+    assert "outside your area" not in page
     assert other.identifier not in page
-    assert reverse("mothers:detail", args=[other.pk]) not in page
+    assert response.status_code == 302
+
+
+def test_low_nik_duplicate_outside_scope_is_answered_generically(world):
+    """The NIK of a mother she may not see gets the same words as any unusable NIK."""
+    mother_update(mother=world.mothers["kenanga"], nik="3523110101950002")
+    client = client_for(world.users["kader"])
+    page = client.post(REGISTER, payload(world, nik="3523110101950002")).content.decode()
+    assert "This NIK cannot be used" in page or "NIK ini tidak dapat dipakai" in page
+    assert "already registered" not in page
+    assert "sudah terdaftar" not in page
+    assert world.mothers["kenanga"].identifier not in page
+    assert Mother.objects.filter(full_name="Ani Lestari").count() == 0
 
 
 def test_same_nik_cannot_be_saved_anyway(world):

@@ -6,6 +6,8 @@ from typing import Literal
 from django.http import Http404, HttpResponse
 from ninja import Query, Router, Schema
 
+from laktasi.accounts import policy
+from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import MAX_ID, Id
 from laktasi.dashboards.indicators import all_tables
 from laktasi.dashboards.selectors import (
@@ -95,7 +97,7 @@ def indicators(
 @router.get(
     "/programs/{program_id}/report",
     summary="Generate and download a program's evaluation report",
-    response={200: None},
+    response={200: None, 403: Problem},
     openapi_extra={
         "responses": {
             "200": {
@@ -117,7 +119,9 @@ def program_report(
     """The report in one format, built and rendered by the reports app (the same selectors
     and exporter interface as the web's report page; never with quotes)."""
     program = report_program(user=request.user, pk=program_id)
-    report = report_build(program=program, lang=lang)
+    if not policy.may_export_format(request.user, format):
+        raise ProblemError(403, "Your role sees aggregates only: choose pdf, docx or html.")
+    report = report_build(program=program, lang=lang, user=request.user)
     filename, content_type, body = exporters.render(report, fmt=format, lang=lang)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

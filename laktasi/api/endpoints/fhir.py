@@ -6,6 +6,7 @@ from datetime import date
 from django.http import HttpResponse
 from ninja import Router
 
+from laktasi.accounts import policy
 from laktasi.api.fhir.export import bundle_build, exported_mothers
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import Id
@@ -35,8 +36,10 @@ def fhir_bundle(request, program: Id | None = None, since: date | None = None):
     """Patients, related persons, consents, organizations, locations, groups, encounters,
     questionnaires, responses and observations; each exported mother is access-logged."""
     user = request.user
-    if not user.sees_personal_data:
-        raise ProblemError(403, "Your role sees aggregates only; FHIR holds personal data.")
+    if not policy.may_export_fhir(user):
+        raise ProblemError(
+            403, "Your role cannot export FHIR: a bundle holds full NIK and phone numbers."
+        )
     chosen = program_get(user=user, pk=program) if program is not None else None
     bundle = bundle_build(user=user, program=chosen, since=since)
     for mother in Mother.objects.filter(identifier__in=exported_mothers(bundle)):

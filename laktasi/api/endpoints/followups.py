@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from laktasi.api.pagination import Page
+from laktasi.api.pagination import PersonalPage, access_log_list
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.selectors import idempotency_lookup
 from laktasi.api.services import idempotency_claim
@@ -95,7 +95,7 @@ class TasksOut(Schema):
 
 
 @router.get("/visits", response=list[VisitOut], summary="Visits")
-@paginate(Page)
+@paginate(PersonalPage)
 def visits(
     request,
     baby: Id | None = None,
@@ -168,6 +168,11 @@ def tasks(request, today: date | None = None):
         raise ProblemError(422, "The date is out of range.", kind="validation",
                            errors={"today": ["Out of range."]})  # fmt: skip
     found = task_list(user=request.user, today=today)
+    access_log_list(
+        request=request,
+        items=[t.visit for group in (found.due_today, found.overdue, found.upcoming,
+                                     found.missed) for t in group],
+    )  # fmt: skip
 
     def rows(items):
         return [{"visit": t.visit, "state": t.state, "alerts": t.alerts} for t in items]

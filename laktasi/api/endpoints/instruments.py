@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from laktasi.api.pagination import Page
+from laktasi.api.pagination import PersonalPage
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import Id
 from laktasi.instruments import registry
@@ -168,7 +168,7 @@ class ResponseIn(Schema):
 
 
 @router.get("/responses", response=list[ResponseOut], summary="Responses")
-@paginate(Page)
+@paginate(PersonalPage)
 def responses(
     request,
     mother: Id | None = None,

@@ -1,9 +1,10 @@
 """Mothers with their babies, companions and consent.
 
-NIK policy: lists return only the masked NIK (last four digits). The detail returns the full
-NIK to administrators and midwives (bidan), who match mothers with the puskesmas record and
-SATUSEHAT; cadres and coordinators get the masked NIK there too. Every detail read is written
-to the access log (channel ``api``).
+NIK and phone follow ``laktasi.accounts.policy``: lists return only the masked NIK; the detail
+returns the full NIK and phone numbers to administrators and midwives (bidan), masked ones to
+cadres and coordinators, who may still send new values (write-only). Every detail read is
+written to the access log (channel ``api``). Searching by name or NIK is a POST with the terms
+in the body, never in the URL (docs/decisions/0002).
 """
 
 from datetime import date, datetime
@@ -14,9 +15,10 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from laktasi.accounts.models import Role, User
+from laktasi.accounts import policy
+from laktasi.accounts.models import User
 from laktasi.api.concurrency import etag_for, require_if_match
-from laktasi.api.pagination import Page
+from laktasi.api.pagination import PersonalPage
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import Id
 from laktasi.mothers.models import Mother
@@ -28,15 +30,6 @@ from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 
 router = Router(tags=["mothers"])
-
-
-def sees_full_nik(user: User) -> bool:
-    return user.is_administrator or user.role == Role.MIDWIFE
-
-
-def may_register(user: User) -> bool:
-    """The web's rule: anyone who sees personal data except coordinators registers mothers."""
-    return user.sees_personal_data and user.role != Role.COORDINATOR
 
 
 class BabyOut(Schema):
@@ -169,11 +162,15 @@ def mother_out(mother: Mother, user: User) -> dict:
     data.update(
         village=mother.village_id,
         facility=mother.facility_id,
-        nik=mother.nik if sees_full_nik(user) else mother.nik_masked,
+        nik=policy.nik_for(user, mother),
+        phone=policy.phone_for(user, mother.phone),
         has_consent=mother_has_consent(mother=mother),
         etag=etag_for(mother),
         babies=list(mother.babies.all()),
-        companions=list(mother.companions.all()),
+        companions=[
+            {**CompanionOut.from_orm(c).dict(), "phone": policy.phone_for(user, c.phone)}
+            for c in mother.companions.all()
+        ],
         consents=list(mother.consents.all()),
     )
     return data
@@ -186,25 +183,48 @@ def _village(code: str) -> Region:
     return village
 
 
-def _facility(user: User, pk: int):
-    facility = facility_list(user=user).filter(pk=pk).first()
+def _facility(user: User, pk: int, current: int | None = None):
+    """A facility the policy lets the user place a mother in (or the one she is in)."""
+    allowed = policy.facility_choices(user).filter(pk=pk)
+    facility = allowed.first() or (
+        facility_list(user=user).filter(pk=pk).first() if pk == current else None
+    )
     if facility is None:
         raise ValidationError({"facility": ["Unknown facility, or not one of yours."]})
     return facility
 
 
+class MotherSearch(Schema):
+    search: str = Field("", max_length=120, description="name, laktasi ID or full NIK")
+    village: str = Field("", max_length=13)
+    facility: Id | None = None
+    category: str = Field("", max_length=32)
+
+
 @router.get("/mothers", response=list[MotherSummary], summary="Mothers in scope")
-@paginate(Page)
+@paginate(PersonalPage)
 def mothers(
     request,
-    search: str = Query("", max_length=120),
     village: str = Query("", max_length=13),
     facility: Id | None = None,
     category: str = Query("", max_length=32),
 ):
-    """Mothers the user may see (masked NIK), searched by name, identifier or full NIK."""
+    """Mothers the user may see (masked NIK), filtered by place or result category. To
+    search by name or NIK, POST to ``/mothers/search``: names never go in a URL."""
+    return mother_search(user=request.user, village=village, facility=facility, category=category)
+
+
+@router.post("/mothers/search", response=list[MotherSummary], summary="Search mothers in scope")
+@paginate(PersonalPage)
+def mothers_search(request, payload: MotherSearch):
+    """Mothers the user may see (masked NIK), searched by name, identifier or full NIK sent
+    in the request body (so they stay out of URLs, proxies' logs and browser history)."""
     return mother_search(
-        user=request.user, search=search, village=village, facility=facility, category=category
+        user=request.user,
+        search=payload.search,
+        village=payload.village,
+        facility=payload.facility,
+        category=payload.category,
     )
 
 
@@ -224,7 +244,7 @@ def mother_detail(request, mother_id: Id, response: HttpResponse):
 )
 def mother_create(request, payload: MotherIn, response: HttpResponse):
     user = request.user
-    if not may_register(user):
+    if not policy.may_register(user):
         raise ProblemError(403, "Your role cannot register mothers.")
     fields = payload.dict(exclude={"full_name", "birth_date", "village", "facility", "parity",
                                    "baby", "companion", "consent"})  # fmt: skip
@@ -254,7 +274,7 @@ def mother_patch(request, mother_id: Id, payload: MotherPatch, response: HttpRes
     """Send ``If-Match: <ETag>``; a stale ETag gets 412 and changes nothing."""
     user = request.user
     mother = mother_get(user=user, pk=mother_id)
-    if not user.sees_personal_data:
+    if not policy.may_edit_mother(user, mother):
         raise ProblemError(403, "Your role cannot change mothers.")
     changes = payload.dict(exclude_unset=True)
     with transaction.atomic():
@@ -263,9 +283,9 @@ def mother_patch(request, mother_id: Id, payload: MotherPatch, response: HttpRes
         if changes.get("village") is not None:
             changes["village"] = _village(changes["village"])
         if changes.get("facility") is not None:
-            changes["facility"] = _facility(user, changes["facility"])
+            changes["facility"] = _facility(user, changes["facility"], locked.facility_id)
         changes = {k: v for k, v in changes.items() if v is not None or k == "delivery_date"}
-        mother_update(mother=locked, **changes)
+        mother_update(mother=locked, by=user, channel="api", **changes)
     response["ETag"] = etag_for(locked)
     return mother_out(locked, user)
 
@@ -278,7 +298,7 @@ def mother_patch(request, mother_id: Id, payload: MotherPatch, response: HttpRes
 def consent_create(request, mother_id: Id, payload: ConsentIn):
     user = request.user
     mother = mother_get(user=user, pk=mother_id)
-    if not user.sees_personal_data:
+    if not policy.sees_personal_data(user):
         raise ProblemError(403, "Your role cannot record consent.")
     fields = payload.dict()
     consent = consent_record(

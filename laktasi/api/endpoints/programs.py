@@ -5,13 +5,14 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from laktasi.api.pagination import Page
+from laktasi.api.pagination import Page, PersonalPage
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import Id
 from laktasi.mothers.selectors import mother_get
 from laktasi.programs.models import Program, Session
 from laktasi.programs.selectors import (
     attendance_list,
+    enrollment_list,
     program_get,
     program_list,
     session_get,
@@ -122,7 +123,7 @@ def session_detail(request, session_id: Id):
 
 @router.get("/sessions/{session_id}/attendance", response=list[AttendanceOut],
             summary="Attendance of a session")  # fmt: skip
-@paginate(Page)
+@paginate(PersonalPage)
 def attendance(request, session_id: Id):
     session = session_get(user=request.user, pk=session_id)
     return attendance_list(user=request.user, session=session).order_by("pk")
@@ -139,6 +140,11 @@ def attendance_create(request, session_id: Id, payload: AttendanceIn):
     if not user.sees_personal_data:
         raise ProblemError(403, "Your role cannot record attendance.")
     mother = mother_get(user=user, pk=payload.mother)
+    if not enrollment_list(user=user, program=session.program).filter(mother=mother).exists():
+        # As on the web: attendance is ticked on the program's list, never a way to enrol.
+        raise ProblemError(422, "This mother is not enrolled in the session's program.",
+                           kind="validation",
+                           errors={"mother": ["Enrol her in the program first."]})  # fmt: skip
     companion = None
     if payload.companion is not None:
         companion = mother.companions.filter(pk=payload.companion).first()

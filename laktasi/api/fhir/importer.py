@@ -1,11 +1,21 @@
 """Read a Bundle written by :mod:`laktasi.api.fhir.export` back into laktasi.
 
-Records are matched by their natural keys (facility kind + village + name, laktasi
-identifiers, response submission UUIDs): what exists already is kept as it is, what is
-missing is created, so importing the same Bundle twice adds nothing. Scores are recomputed
-with the one scoring module from the answers and the program's rules. All or nothing.
-Historical data is restored as recorded (a response is kept even if consent was later
-withdrawn), which is why rows are written here rather than through the capture services.
+A Bundle is input from outside, so it is trusted for nothing but its data:
+
+- it is validated (``fhir.resources``) before anything is read; ``dry_run`` rolls back;
+- the operator names the **target facility** (and optionally the **target program**); the
+  import's scope is that facility's network (a puskesmas and its posyandu). Facilities and
+  mothers are matched only inside it (facility kind + village + name; laktasi identifier);
+  a mother whose identifier exists outside it stops the import. Organizations that match
+  nothing in the scope become the target facility; none is created;
+- Regions are never created: an unknown village code stops the import (``load_regions``);
+- an existing mother's consent is never created or changed from a Bundle (a forged "permit"
+  cannot give back a consent she withdrew); consents are read only for new mothers;
+- nothing is added about a mother who restricted processing or withdrew consent.
+
+What exists already is kept as it is, what is missing is created, so importing the same
+Bundle twice adds nothing. Scores are recomputed with the one scoring module from the answers
+and the program's rules. All or nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +24,15 @@ import json
 from collections import Counter
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
+from laktasi.accounts import policy
 from laktasi.api.fhir import codes
 from laktasi.api.fhir.codes import cs, ext, sid
+from laktasi.api.fhir.validation import validate_bundle
 from laktasi.followups.models import Visit
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response
@@ -70,10 +84,23 @@ def _dt(value: str) -> datetime:
     return parsed
 
 
+def network_ids(facility: Facility) -> set[int]:
+    """The target facility and, for a puskesmas, its posyandu: the import's scope."""
+    return set(
+        Facility.objects.filter(Q(pk=facility.pk) | Q(puskesmas=facility)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 class Importer:
-    def __init__(self, bundle: dict):
+    def __init__(self, bundle: dict, *, facility: Facility, program: Program | None = None):
         if bundle.get("resourceType") != "Bundle":
             raise BundleImportError("not a FHIR Bundle")
+        self.target = facility
+        self.target_program = program
+        self.scope = network_ids(facility)
+        self.new_mothers: set[int] = set()
         self.by_url = {e["fullUrl"]: e["resource"] for e in bundle.get("entry", [])}
         self.by_type: dict[str, list[tuple[str, dict]]] = {}
         for url, res in self.by_url.items():
@@ -91,18 +118,15 @@ class Importer:
         raw = [parts["province"], parts["city"], parts["district"], parts["village"]]
         dotted = [raw[0], f"{raw[1][:2]}.{raw[1][2:]}", f"{raw[2][:2]}.{raw[2][2:4]}.{raw[2][4:]}",
                   f"{raw[3][:2]}.{raw[3][2:4]}.{raw[3][4:6]}.{raw[3][6:]}"]  # fmt: skip
-        names = [address.get("state", ""), address.get("city", ""), address.get("district", ""),
-                 _ext(address, "village-name", "")]  # fmt: skip
-        parent = None
-        for level, (code, name) in enumerate(zip(dotted, names, strict=True), start=1):
-            region, created = Region.objects.get_or_create(
-                code=code, defaults={"name": name or code, "level": level, "parent": parent}
+        # Only the code is read: names come from laktasi's reference data, never a Bundle.
+        region = Region.objects.filter(code=dotted[-1]).first()
+        if region is None:
+            raise BundleImportError(
+                f"unknown village code {dotted[-1]}: load the regions first (laktasi load_regions)"
             )
-            self._created("regions", created)
-            parent = region
-        if parent is None or parent.level != RegionLevel.VILLAGE:
+        if region.level != RegionLevel.VILLAGE:
             raise BundleImportError(f"{dotted[-1]} is not a village code")
-        return parent
+        return region
 
     def organizations(self) -> None:
         pending = list(self.by_type.get("Organization", []))
@@ -116,22 +140,15 @@ class Importer:
                 self.objects[url] = self.facility(res)
 
     def facility(self, res: dict) -> Facility:
+        """The facility inside the import's scope with this kind, village and name, or else
+        the target facility; never a new one."""
         kind = _coding(res["type"][0], cs("facility-kind"))
-        address = res["address"][0]
-        village = self.region(address)
-        found = Facility.objects.filter(kind=kind, name=res["name"], village=village).first()
-        self._created("facilities", found is None)
-        if found:
-            return found
-        phone = next((t["value"] for t in res.get("telecom", []) if t["system"] == "phone"), "")
-        facility = Facility(
-            kind=kind, name=res["name"], village=village, address=(address.get("line") or [""])[0],
-            phone=phone, schedule=_ext(res, "schedule", ""),
-            puskesmas=self.objects[_ref(res["partOf"])] if res.get("partOf") else None,
-        )  # fmt: skip
-        facility.full_clean()
-        facility.save()
-        return facility
+        village = self.region(res["address"][0])
+        found = Facility.objects.filter(
+            pk__in=self.scope, kind=kind, name=res["name"], village=village
+        ).first()
+        self._created("facilities_matched" if found else "facilities_to_target", True)
+        return found or self.target
 
     # -- people
     def mothers(self) -> None:
@@ -140,8 +157,20 @@ class Importer:
             if identifier is None:
                 continue
             found = Mother.objects.filter(identifier=identifier).first()
+            if found is not None and found.facility_id not in self.scope:
+                raise BundleImportError(
+                    f"mother {identifier} belongs to another facility's network; nothing imported"
+                )
+            if found is not None and not policy.may_process(found):
+                raise BundleImportError(
+                    f"mother {identifier} restricted processing or withdrew consent; "
+                    "nothing imported"
+                )
             self._created("mothers", found is None)
-            self.objects[url] = found or self.mother(res, identifier)
+            if found is None:
+                found = self.mother(res, identifier)
+                self.new_mothers.add(found.pk)
+            self.objects[url] = found
         mother_of = {}
         for _url, res in self.by_type.get("RelatedPerson", []):
             if _coding(res["relationship"][0], codes.V3_ROLE) == "MTH" and _ident(res, "mother"):
@@ -179,7 +208,7 @@ class Importer:
         return mother
 
     def baby(self, res: dict, mother_identifier: str, key: str) -> Baby:
-        mother = Mother.objects.get(identifier=mother_identifier)
+        mother = Mother.objects.get(identifier=mother_identifier, facility_id__in=self.scope)
         n = int(key.rsplit("-", 1)[1])
         existing = list(mother.babies.order_by("pk"))
         self._created("babies", len(existing) < n)
@@ -213,6 +242,10 @@ class Importer:
         rows = sorted(self.by_type.get("Consent", []), key=lambda ur: _ident(ur[1], "consent"))
         for _url, res in rows:
             mother = self.objects[_ref(res["patient"])]
+            if mother.pk not in self.new_mothers:
+                # Never from a Bundle: her consent is recorded with her, in laktasi.
+                self._created("consents_ignored", True)
+                continue
             key = _ident(res, "consent")
             n = int(key.rsplit("-K", 1)[1])
             exists = mother.consents.count() >= n
@@ -234,10 +267,20 @@ class Importer:
 
     # -- programs
     def programs(self) -> None:
-        for url, res in self.by_type.get("Group", []):
+        groups = self.by_type.get("Group", [])
+        if self.target_program is not None and len(groups) > 1:
+            raise BundleImportError(
+                f"the Bundle holds {len(groups)} programs; a target program takes one"
+            )
+        for url, res in groups:
             period = _ext(res, "program-period", {})
             start = date.fromisoformat(period["start"])
-            program = Program.objects.filter(title=res["name"], start_date=start).first()
+            program = (
+                self.target_program
+                or Program.objects.filter(
+                    title=res["name"], start_date=start, facility_id__in=self.scope
+                ).first()
+            )
             self._created("programs", program is None)
             if program is None:
                 bands = _ext(res, "knowledge-bands")
@@ -416,10 +459,32 @@ class Importer:
         return self.counts
 
 
-def bundle_import(*, bundle: dict) -> dict[str, int]:
-    """Import a laktasi Bundle, all or nothing; returns counts of created/existing rows."""
+def bundle_import(
+    *,
+    bundle: dict,
+    facility: Facility,
+    program: Program | None = None,
+    dry_run: bool = False,
+) -> dict[str, int]:
+    """Import a laktasi Bundle into ``facility``'s network (and ``program``), all or
+    nothing; returns counts of created/existing rows. ``dry_run``: check and count, then
+    roll back. Raises BundleImportError (nothing written) for an invalid or unsafe Bundle."""
+    if bundle.get("resourceType") != "Bundle":
+        raise BundleImportError("not a FHIR Bundle")
+    problems = validate_bundle(bundle)
+    if problems:
+        raise BundleImportError("invalid Bundle: " + "; ".join(problems[:5]))
+    if program is not None and program.facility_id not in network_ids(facility):
+        raise BundleImportError("the target program belongs to another facility's network")
     try:
         with transaction.atomic():
-            return dict(sorted(Importer(bundle).run().items()))
+            counts = dict(
+                sorted(Importer(bundle, facility=facility, program=program).run().items())
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+            return counts
+    except ValidationError as exc:
+        raise BundleImportError("; ".join(exc.messages)) from exc
     except (KeyError, IndexError, TypeError, StopIteration) as exc:
         raise BundleImportError(f"the Bundle is not in laktasi's shape: {exc!r}") from exc

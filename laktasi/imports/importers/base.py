@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from laktasi.accounts import policy
 from laktasi.accounts.models import User
 from laktasi.core.crypto import keyed_hash
 from laktasi.imports.parsers import CellError, Table, clean_text, header_key, parse_nik
@@ -139,8 +140,11 @@ def cell(cells: list[Any], pos: int | None) -> Any:
 
 
 def mothers_in_scope(user: User | None):
-    """The mothers an import may touch: the user's scope, or all for the CLI operator."""
-    return Mother.objects.all() if user is None else mother_list(user=user)
+    """The mothers an import may touch: the user's scope, or all for the CLI operator; never
+    a mother who restricted processing or withdrew consent (not even from the CLI)."""
+    if user is None:
+        return Mother.objects.exclude(pk__in=policy.blocked_mothers())
+    return mother_list(user=user).exclude(pk__in=policy.blocked_mothers())
 
 
 @dataclass
@@ -204,7 +208,9 @@ def consent_in_force(mother_ids: Iterable[int]) -> set[int]:
         )
         for mother_id, action in rows:
             latest[mother_id] = action
-    return {pk for pk, action in latest.items() if action == ConsentAction.GIVEN}
+    given = {pk for pk, action in latest.items() if action == ConsentAction.GIVEN}
+    # Restricted mothers are few: one query for all of them beats chunks of thousands of ids.
+    return given - set(Mother.objects.filter(restricted=True).values_list("pk", flat=True))
 
 
 # Messages shared by several importers (English msgids, Indonesian in the dictionary).

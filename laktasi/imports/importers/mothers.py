@@ -119,7 +119,10 @@ MSG_NEED_KEY = _(
     "Give the NIK or a row_id, so that importing the file again does not register the mother twice."
 )
 MSG_DUP_IN_FILE = _("Another row of this file has the same NIK or row_id.")
-MSG_OTHER_AREA = _("A mother with this NIK is already registered outside your area.")
+# The same words as any unusable NIK: nothing said about mothers outside the user's scope.
+MSG_OTHER_AREA = _(
+    "This NIK cannot be used. Check it; if it is right, ask your midwife or administrator."
+)
 MSG_VILLAGE = _("Unknown village code; use the Kemendagri code of a desa/kelurahan.")
 
 

@@ -13,6 +13,7 @@ from laktasi.api.fhir.export import bundle_build, exported_mothers
 from laktasi.api.fhir.importer import BundleImportError, bundle_import
 from laktasi.api.fhir.validation import validate_bundle
 from laktasi.mothers.models import Mother
+from laktasi.places.models import Facility
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 from laktasi.programs.models import Program
@@ -31,12 +32,18 @@ class Command(BaseCommand):
                             help="skip validation with fhir.resources")  # fmt: skip
         imp = sub.add_parser("import", help="read a Bundle written by laktasi")
         imp.add_argument("file", help="the Bundle JSON file")
+        imp.add_argument("--facility", type=int, required=True,
+                         help="target facility (pk): new mothers go there; matching stays "
+                              "inside its network")  # fmt: skip
+        imp.add_argument("--program", type=int, help="target program (pk) for the Bundle's Group")
+        imp.add_argument("--dry-run", action="store_true",
+                         help="validate and count, write nothing")  # fmt: skip
 
     def handle(self, *args, action: str, **options):
         if action == "export":
             self.export(options)
         else:
-            self.load(options["file"])
+            self.load(options)
 
     def export(self, options) -> None:
         program = None
@@ -59,11 +66,23 @@ class Command(BaseCommand):
             Path(options["output"]).write_text(text, encoding="utf-8")
             self.stderr.write(f"{len(bundle['entry'])} resources written to {options['output']}")
 
-    def load(self, filename: str) -> None:
+    def load(self, options) -> None:
+        facility = Facility.objects.filter(pk=options["facility"]).first()
+        if facility is None:
+            raise CommandError(f"no facility with id {options['facility']}")
+        program = None
+        if options.get("program") is not None:
+            program = Program.objects.filter(pk=options["program"]).first()
+            if program is None:
+                raise CommandError(f"no program with id {options['program']}")
         try:
-            bundle = json.loads(Path(filename).read_text(encoding="utf-8"))
-            counts = bundle_import(bundle=bundle)
+            bundle = json.loads(Path(options["file"]).read_text(encoding="utf-8"))
+            counts = bundle_import(
+                bundle=bundle, facility=facility, program=program, dry_run=options["dry_run"]
+            )
         except (OSError, json.JSONDecodeError, BundleImportError) as exc:
             raise CommandError(str(exc)) from exc
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing was written")
         for name, n in counts.items():
             self.stdout.write(f"{name}: {n}")
