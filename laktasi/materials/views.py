@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from laktasi.materials import content, redflags
 from laktasi.materials.forms import LeafletForm, ProgramVideoForm
 from laktasi.materials.guide import render_facilitator_guide, render_facilitator_guide_html
 from laktasi.materials.guide_page import guide_page_context, service_worker_source
@@ -193,10 +194,12 @@ def video_view(request, pk: int):
 def _qa_context(request) -> dict:
     query = request.GET.get("q", "").strip()[:200]
     lang = _lang(request)
+    flag = redflags.danger_signs(query) if query else None
     return {
         "q": query,
         "lang": lang,
         "results": qa_search(query=query, lang=lang) if query else [],
+        "danger": content.topic("danger_signs", lang=lang)["blocks"]["banner"] if flag else None,
     }
 
 
