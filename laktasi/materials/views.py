@@ -37,6 +37,7 @@ from laktasi.materials.selectors import (
     qa_search,
 )
 from laktasi.materials.services import program_video_create
+from laktasi.materials.signoff import render_signoff_html, render_signoff_pdf
 from laktasi.materials.streaming import ranged_file_response
 from laktasi.programs.selectors import program_get
 
@@ -120,6 +121,26 @@ def guide_view(request):
 def guide_pdf_view(request):
     lang = _lang(request)
     return _pdf(_guide_pdf(lang), f"panduan-fasilitator-{lang}.pdf")
+
+
+# --- content sign-off --------------------------------------------------------------------
+
+
+@login_required
+def signoff_view(request):
+    """Every content block with its FACTS reference, label and review flag (for the midwife)."""
+    return HttpResponse(render_signoff_html(lang=_lang(request), static_url=settings.STATIC_URL))
+
+
+@login_required
+def signoff_pdf_view(request):
+    lang = _lang(request)
+    return _pdf(_signoff_pdf(lang), f"tinjauan-konten-{lang}.pdf")
+
+
+@lru_cache(maxsize=4)
+def _signoff_pdf(lang: str) -> bytes:
+    return render_signoff_pdf(lang=lang)
 
 
 # --- leaflets ------------------------------------------------------------------------------
