@@ -10,10 +10,17 @@ Conventions (checked by :func:`content_problems`):
 * Every topic, block, step, QA entry and checklist carries ``facts``: a list of references to
   ``FACTS.md`` sections (e.g. ``"§1.2 #7"``) so each statement can be traced to its source.
 * ``sources`` lists ids defined in ``content/sources.yaml``.
+* Every topic, block and QA entry carries ``confidence``: the FACTS label of its weakest
+  statement (``S`` sourced, ``S2`` secondary, ``U`` unsourced default). Items may override it.
+  ``U`` content, and anything with ``review: midwife``, is flagged "to be reviewed by a
+  midwife" on the content sign-off page (``signoff.py``).
+* :func:`content_version` names the content release plus a digest of every content file, so
+  a printed leaflet or guide can be matched to the sign-off table it was approved with.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cache
 from pathlib import Path
@@ -23,7 +30,10 @@ import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("id", "en")
-TOPICS = ("key_messages", "oxytocin_massage", "marmet", "storage", "enough_milk")
+TOPICS = ("key_messages", "oxytocin_massage", "marmet", "storage", "enough_milk", "danger_signs")
+CONFIDENCE_LABELS = ("S", "S2", "U")
+#: Bump when the content is released to programs; the digest changes with every file edit.
+CONTENT_RELEASE = "2026.12.2"
 FACT_REF = re.compile(r"^§\d+(\.\d+)?(\s.+)?$")
 NBSP = "\u00a0"
 WORD_JOINER = "\u2060"
@@ -67,6 +77,21 @@ def load_raw(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ContentError(f"{path.name} must hold a mapping")
     return data
+
+
+@cache
+def content_version() -> str:
+    """The content release and a digest of every ``content/*.yaml`` ("2026.12.2-1a2b3c4d")."""
+    digest = hashlib.sha256()
+    for path in sorted(CONTENT_DIR.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{CONTENT_RELEASE}-{digest.hexdigest()[:8]}"
+
+
+def needs_review(node: dict[str, Any], *, inherited: str = "") -> bool:
+    """True when a block, item or QA entry must be reviewed by a midwife ([U] or flagged)."""
+    return node.get("review") == "midwife" or node.get("confidence", inherited) == "U"
 
 
 def typeset(text: str) -> str:
@@ -179,8 +204,21 @@ def _check_facts(node: dict[str, Any], where: str, problems: list[str]) -> None:
             problems.append(f"{where}: malformed fact reference {ref!r}")
 
 
+def _check_confidence(node: dict[str, Any], where: str, problems: list[str], *, required: bool):
+    label = node.get("confidence")
+    if label is None and not required:
+        return
+    if label not in CONFIDENCE_LABELS:
+        problems.append(f"{where}: confidence must be one of {CONFIDENCE_LABELS}, not {label!r}")
+
+
 def _check_block(block: dict[str, Any], where: str, problems: list[str]) -> None:
     _check_facts(block, where, problems)
+    _check_confidence(block, where, problems, required=True)
+    for key in ("items", "steps"):
+        for index, child in enumerate(block.get(key, [])):
+            if isinstance(child, dict):
+                _check_confidence(child, f"{where}.{key}[{index}]", problems, required=False)
     for key in _NEEDS_FACTS:
         for index, child in enumerate(block.get(key, [])):
             # Plain bilingual list items (e.g. an equipment list) are covered by the block.
@@ -199,6 +237,7 @@ def content_problems() -> list[str]:
         data = load_raw(name)
         _walk_bilingual(data, name, problems)
         _check_facts(data, name, problems)
+        _check_confidence(data, name, problems, required=True)
         for source_id in data.get("sources", []):
             if source_id not in source_ids:
                 problems.append(f"{name}: unknown source {source_id!r}")
@@ -213,6 +252,7 @@ def content_problems() -> list[str]:
             problems.append(f"{where}: duplicate id")
         seen.add(entry.get("id"))
         _check_facts(entry, where, problems)
+        _check_confidence(entry, where, problems, required=True)
         for key in ("question", "answer", "seek_help"):
             if not is_bilingual(entry.get(key)):
                 problems.append(f"{where}: {key} must be bilingual")

@@ -81,7 +81,7 @@ def guide_context(
         source_ids += [s for s in entry["sources"] if s not in source_ids]
     toc = [
         {"anchor": f"g-{key.replace('_', '-')}", "title": blocks[key]["heading"]}
-        for key in ("about", "preparation", "agenda", "talking_points")
+        for key in ("about", "pregnant", "danger", "preparation", "agenda", "talking_points")
     ]
     toc += [
         {"anchor": "g-demo-massage", "title": blocks["demo_massage"]["heading"]},

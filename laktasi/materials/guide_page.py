@@ -77,6 +77,7 @@ def guide_page_context(
     massage = content.topic("oxytocin_massage", lang=lang)
     marmet = content.topic("marmet", lang=lang)
     enough = content.topic("enough_milk", lang=lang)
+    danger = content.topic("danger_signs", lang=lang)
     css_url, js_url = static(CSS_PATH), static(JS_PATH)
     strings = {
         key: labels[key]
@@ -105,6 +106,8 @@ def guide_page_context(
         "massage": massage,
         "marmet": marmet,
         "enough": enough,
+        "danger": danger,
+        "content_version": content.content_version(),
         "fig": rendering.figures(lang=lang, prefix="guide"),
         "equipment_line": "; ".join(massage["blocks"]["equipment"]["items"]),
         "marmet_flow_count": len(marmet["blocks"]["flow"]["steps"]),
@@ -125,7 +128,10 @@ def guide_page_context(
         "other_lang_url": other_lang_url,
         "other_lang": "en" if lang == "id" else "id",
         "sources": content.sources(
-            lang=lang, ids=content.topic_source_ids(("oxytocin_massage", "marmet", "enough_milk"))
+            lang=lang,
+            ids=content.topic_source_ids(
+                ("oxytocin_massage", "marmet", "enough_milk", "danger_signs")
+            ),
         ),
     }
 

@@ -25,7 +25,14 @@ FORMATS = {
 #: Expected page count per format; more pages means the content overflowed its panels.
 FORMAT_PAGES = {"a4-trifold": 2, "a5-booklet": 8}
 #: Topics printed in the leaflet, in reading order (their sources make the "Sumber" list).
-LEAFLET_TOPICS = ("key_messages", "oxytocin_massage", "marmet", "storage", "enough_milk")
+LEAFLET_TOPICS = (
+    "key_messages",
+    "oxytocin_massage",
+    "marmet",
+    "storage",
+    "enough_milk",
+    "danger_signs",
+)
 MAX_FIELD_LENGTH = 120
 
 
@@ -91,6 +98,8 @@ def materials_context(*, lang: str, figure_prefix: str = "fig") -> dict[str, Any
         "marmet": marmet,
         "storage": content.topic("storage", lang=lang),
         "enough": content.topic("enough_milk", lang=lang),
+        "danger": content.topic("danger_signs", lang=lang),
+        "content_version": content.content_version(),
         "fig": rendering.figures(lang=lang, prefix=figure_prefix),
         "cover_points": [m["title"] for m in key["blocks"]["messages"]["items"][:3]],
         "cover_fig": rendering.inline_svg(

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from laktasi.accounts.models import Role, User
-from laktasi.materials import content, search
+from laktasi.materials import content, redflags, search
 from laktasi.materials.leaflet import LeafletFooter
 from laktasi.materials.models import ProgramVideo, QAEntry
 from laktasi.programs.models import Program
@@ -89,11 +89,21 @@ def _search_ids(query: str, *, lang: str, limit: int) -> list[int]:
 
 
 def qa_search_entries(*, query: str, lang: str = "id", limit: int = QA_LIMIT) -> list[QAEntry]:
-    """Published entries best matching ``query`` in ``lang``, best first (database FTS)."""
+    """Published entries best matching ``query`` in ``lang``, best first.
+
+    When the query names a danger sign (:func:`laktasi.materials.redflags.danger_signs`), the
+    matching danger entries come first, most urgent first, on every database; the full-text
+    hits (SQLite FTS5 or PostgreSQL) follow without duplicates.
+    """
     content.check_lang(lang)
-    ids = _search_ids(query[:200], lang=lang, limit=limit)
+    query = query[:200]
+    flagged = redflags.danger_signs(query).entries
+    danger = {e.slug: e for e in QAEntry.objects.filter(slug__in=flagged, published=True)}
+    first = [danger[slug] for slug in flagged if slug in danger]
+    ids = _search_ids(query, lang=lang, limit=limit)
     entries = QAEntry.objects.in_bulk(ids)
-    return [entries[pk] for pk in ids if pk in entries]
+    rest = [entries[pk] for pk in ids if pk in entries and entries[pk] not in first]
+    return (first + rest)[: max(limit, len(first))]
 
 
 def qa_search(*, query: str, lang: str = "id", limit: int = QA_LIMIT) -> list[QAHit]:

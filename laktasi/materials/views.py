@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from laktasi.materials import content, redflags
 from laktasi.materials.forms import LeafletForm, ProgramVideoForm
 from laktasi.materials.guide import render_facilitator_guide, render_facilitator_guide_html
 from laktasi.materials.guide_page import guide_page_context, service_worker_source
@@ -36,6 +37,7 @@ from laktasi.materials.selectors import (
     qa_search,
 )
 from laktasi.materials.services import program_video_create
+from laktasi.materials.signoff import render_signoff_html, render_signoff_pdf
 from laktasi.materials.streaming import ranged_file_response
 from laktasi.programs.selectors import program_get
 
@@ -121,6 +123,26 @@ def guide_pdf_view(request):
     return _pdf(_guide_pdf(lang), f"panduan-fasilitator-{lang}.pdf")
 
 
+# --- content sign-off --------------------------------------------------------------------
+
+
+@login_required
+def signoff_view(request):
+    """Every content block with its FACTS reference, label and review flag (for the midwife)."""
+    return HttpResponse(render_signoff_html(lang=_lang(request), static_url=settings.STATIC_URL))
+
+
+@login_required
+def signoff_pdf_view(request):
+    lang = _lang(request)
+    return _pdf(_signoff_pdf(lang), f"tinjauan-konten-{lang}.pdf")
+
+
+@lru_cache(maxsize=4)
+def _signoff_pdf(lang: str) -> bytes:
+    return render_signoff_pdf(lang=lang)
+
+
 # --- leaflets ------------------------------------------------------------------------------
 
 
@@ -193,10 +215,12 @@ def video_view(request, pk: int):
 def _qa_context(request) -> dict:
     query = request.GET.get("q", "").strip()[:200]
     lang = _lang(request)
+    flag = redflags.danger_signs(query) if query else None
     return {
         "q": query,
         "lang": lang,
         "results": qa_search(query=query, lang=lang) if query else [],
+        "danger": content.topic("danger_signs", lang=lang)["blocks"]["banner"] if flag else None,
     }
 
 

@@ -90,3 +90,47 @@ def test_guide_html_variant_links_static_css_not_local_files():
 def test_guide_rejects_unknown_language():
     with pytest.raises(LeafletError):
         render_facilitator_guide_html(lang="fr")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_guide_keeps_pregnant_women_to_observing_and_models(pdfs, lang):
+    """H3 / FACTS §15: observe and practise on a model; expression only after birth, or from
+    37 weeks after a midwife's screening; the rule is a [U] default flagged for the midwife."""
+    text = pdf_text(pdfs("guide", lang))
+    guide = content.topic("facilitator_guide", lang=lang)["blocks"]
+    pregnant = guide["pregnant"]
+    assert_in_order(
+        text,
+        [pregnant["heading"], content.labels(lang=lang)["review_badge"]]
+        + [i["text"] for i in pregnant["items"]]
+        + [pregnant["review_note"]],
+    )
+    assert {"id": "37\u00a0minggu", "en": "37\u00a0weeks"}[lang] in pregnant["items"][2]["text"]
+    practice = next(r for r in guide["agenda"]["rows"] if r["id"] == "practice")
+    assert {"id": "model atau gambar", "en": "model or picture"}[lang] in practice["notes"]
+    raw_about = content.load_raw("facilitator_guide")["blocks"][0]["items"][0]["text"]["id"]
+    assert "hamil tua" not in raw_about
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_guide_has_the_danger_section_with_both_tiers(pdfs, lang):
+    text = pdf_text(pdfs("guide", lang))
+    guide = content.topic("facilitator_guide", lang=lang)["blocks"]
+    danger = content.topic("danger_signs", lang=lang)["blocks"]
+    assert_in_order(
+        text,
+        [guide["danger"]["heading"], guide["danger"]["items"][0]["text"]]
+        + [danger["urgent"]["heading"], danger["urgent_baby"]["items"][0]["text"]]
+        + [danger["urgent_mother"]["items"][-1]["text"], danger["consult"]["heading"]],
+    )
+
+
+def test_maternal_fever_is_a_same_day_referral_not_a_massage_caution():
+    """H4: the caution sends a feverish mother to the midwife the same day."""
+    cautions = content.topic("oxytocin_massage", lang="id")["blocks"]["cautions"]["items"]
+    fever = next(c["text"] for c in cautions if "demam" in c["text"])
+    assert "hari itu juga" in fever
+    assert "Tanya bidan dulu bila ibu demam" not in fever
+    assert any("hamil" in c["text"] for c in cautions)
+    mother = content.topic("danger_signs", lang="id")["blocks"]["urgent_mother"]["items"]
+    assert "Demam" in mother[0]["text"]

@@ -415,3 +415,14 @@ def test_qa_search_works_with_htmx_under_the_csp(site, browser_page):
     expected = next(e for e in question if e["id"] == "mencairkan-asip")["question"]
     assert first.locator("summary").inner_text().strip() == expected.strip()
     assert errors == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_guide_page_help_section_lists_same_day_signs_then_routine_questions(lang):
+    html = render_guide_page(lang=lang, static=lambda p: "/static/" + p)
+    danger = content.topic("danger_signs", lang=lang)["blocks"]
+    help_at = html.index('id="bantuan"')
+    consult_at = html.index('id="konsultasi"')
+    assert help_at < html.index(danger["urgent_baby"]["items"][0]["text"]) < consult_at
+    assert html.index(danger["consult"]["items"][0]["text"]) > consult_at
+    assert content.content_version() in html

@@ -60,11 +60,12 @@ def test_leaflet_contains_messages_signs_help_and_storage(pdfs, fmt, lang):
     assert_in_order(text, [f"{m['title']} {m['text']}" for m in key])
     enough = content.topic("enough_milk", lang=lang)["blocks"]
     assert_in_order(text, [i["text"] for i in enough["baby"]["items"] + enough["mother"]["items"]])
-    assert_in_order(text, [i["text"] for i in enough["help"]["items"]])
+    assert_in_order(text, [enough["leaking_note"]["text"]])
     storage = content.topic("storage", lang=lang)["blocks"]
     for row in storage["table"]["rows"]:
         assert_in_order(text, [c for c in row["cells"] if c != "–"])
     assert_in_order(text, [storage["one_door"]["text"]])
+    assert_in_order(text, [storage["table"]["caveat"], storage["hot_room"]["text"]])
     assert_in_order(text, [content.labels(lang=lang)["review_badge"]])
 
 
@@ -163,3 +164,46 @@ def test_leaflet_footer_rejects_bad_values(kwargs):
 def test_render_leaflet_rejects_unknown_format_or_language(footer, fmt, lang):
     with pytest.raises(LeafletError):
         render_leaflet(lang=lang, fmt=fmt, footer=footer)
+
+
+@pytest.mark.parametrize(("fmt", "lang"), CASES)
+def test_leaflet_prints_both_danger_tiers_apart_with_the_midwife_phone(pdfs, footer, fmt, lang):
+    """Same-day signs (baby, mother) come as one block, then the routine "ask" tier."""
+    text = pdf_text(pdfs(fmt, lang))
+    d = content.topic("danger_signs", lang=lang)["blocks"]
+    assert_in_order(
+        text,
+        [d["urgent"]["heading"], d["urgent"]["text"], d["urgent_baby"]["heading"]]
+        + [i["text"] for i in d["urgent_baby"]["items"]]
+        + [d["urgent_mother"]["heading"]]
+        + [i["text"] for i in d["urgent_mother"]["items"]]
+        + [d["immediately"]["text"], content.labels(lang=lang)["phone_write_in"]]
+        + [footer.midwife_phone, d["consult"]["heading"]]
+        + [i["text"] for i in d["consult"]["items"]],
+    )
+
+
+@pytest.mark.parametrize(("fmt", "lang"), CASES)
+def test_leaflet_prints_the_content_version(pdfs, fmt, lang):
+    text = pdf_text(pdfs(fmt, lang))
+    assert_in_order(text, [content.labels(lang=lang)["content_version"], content.content_version()])
+
+
+def test_leaflet_without_a_phone_leaves_a_line_to_write_it_in():
+    blank = LeafletFooter(facility_name="", midwife_name="", midwife_phone="", posyandu_schedule="")
+    html = render_leaflet_html(lang="id", fmt="a5-booklet", footer=blank)
+    assert 'class="write-in"' in html
+    assert "Telepon bidan" in html
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_leaflet_carries_the_statutory_minimum_messages(pdfs, lang):
+    """M10: benefits, mother's nutrition, formula and bottle risks, restarting is hard."""
+    text = pdf_text(pdfs("a4-trifold", lang))
+    items = {
+        m["id"]: m for m in content.topic("key_messages", lang=lang)["blocks"]["messages"]["items"]
+    }
+    for key in ("benefits", "mother-food", "cup-not-bottle"):
+        assert_in_order(text, [items[key]["title"], items[key]["text"]])
+    restart = {"id": "memulai lagi sulit", "en": "restarting is hard"}[lang]
+    assert restart in items["cup-not-bottle"]["text"]
