@@ -14,13 +14,25 @@ from django.utils.translation import gettext_lazy
 
 from laktasi.followups.forms import VisitForm
 from laktasi.followups.messages import whatsapp_link
+from laktasi.followups.models import Problem
+from laktasi.followups.rules import DANGER_SIGNS, SAME_DAY, alert_level
 from laktasi.followups.selectors import baby_alerts, baby_visits, task_list, task_state, visit_get
 from laktasi.followups.services import visit_record
 from laktasi.mothers.selectors import baby_get
 
 ALERT_LABELS = {
+    "few_wet_nappies_counted": gettext_lazy(
+        "Fewer wet nappies than the minimum for the baby's day of life"
+    ),
+    "weight_refer": gettext_lazy(
+        "Weight: lost more than the referral threshold, or birth weight not regained: "
+        "to the bidan within a day"
+    ),
+    "weight_assess": gettext_lazy("Weight loss from birth weight: assess breastfeeding"),
     "not_exclusive": gettext_lazy("Last recall: not exclusive breastfeeding"),
-    "formula_or_prelacteal": gettext_lazy("Formula, animal milk or prelacteal-type feed given"),
+    "formula_or_prelacteal": gettext_lazy(
+        "Formula, animal milk or a drink or food other than breast milk given"
+    ),
     "referral": gettext_lazy("Problem that needs referral"),
     "belum_lancar": gettext_lazy("Milk not yet flowing well (belum lancar) at last check"),
     "two_missed": gettext_lazy("Two visits missed in a row"),
@@ -39,6 +51,13 @@ STATE_LABELS = {
     "missed": gettext_lazy("missed"),
     "done": gettext_lazy("done"),
 }
+
+
+def alert_label(code: str) -> str:
+    """A danger sign is labelled with the sign itself; other alerts from ALERT_LABELS."""
+    if code in DANGER_SIGNS:
+        return str(Problem(code).label)
+    return str(ALERT_LABELS[code])
 
 
 def _personal_only(request) -> None:
@@ -68,7 +87,8 @@ def task_list_view(request):
         shown = items if key in {"overdue", "today"} or show == key else items[:LIST_LIMIT]
         for task in shown:
             visit = task.visit
-            task.alert_labels = [ALERT_LABELS[c] for c in task.alerts]
+            task.alert_labels = [alert_label(c) for c in task.alerts]
+            task.urgent = any(alert_level(c) == SAME_DAY for c in task.alerts)
             task.state_label = STATE_LABELS[task.state]
             task.whatsapp = whatsapp_link(visit) if task.state != "missed" else ""
             # Built here, not with {% url %}/{% blocktranslate %} per card: long lists stay fast.
@@ -82,9 +102,18 @@ def task_list_view(request):
             task.visit_text = visit_text % {"label": visit.label}
         groups.append((key, title, shown, len(items)))
     alert_rows = [
-        (baby, [ALERT_LABELS[c] for c in tasks.alerts[baby.pk]]) for baby in tasks.alert_babies
+        (baby, [alert_label(c) for c in tasks.alerts[baby.pk]]) for baby in tasks.alert_babies
     ]
-    context = {"tasks": tasks, "groups": groups, "alert_rows": alert_rows}
+    urgent_rows = [
+        (baby, alert_level(codes[0]) == SAME_DAY, [alert_label(c) for c in codes])
+        for baby, codes in tasks.urgent
+    ]
+    context = {
+        "tasks": tasks,
+        "groups": groups,
+        "alert_rows": alert_rows,
+        "urgent_rows": urgent_rows,
+    }
     return render(request, "followups/tasks.html", context)
 
 
@@ -103,6 +132,12 @@ def visit_record_view(request, pk: int):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("Visit recorded."))
+            if any(alert_level(c) == SAME_DAY for c in form.service_kwargs()["problems"]):
+                messages.error(
+                    request,
+                    _("Danger sign recorded: the mother and baby must see the bidan or "
+                      "puskesmas today."),
+                )  # fmt: skip
             return redirect("followups:tasks")
     context = {
         "visit": visit,
@@ -127,7 +162,8 @@ def baby_followup_view(request, pk: int):
     context = {
         "baby": baby,
         "visits": visits,
-        "alerts": [ALERT_LABELS[c] for c in alerts],
+        "alerts": [alert_label(c) for c in alerts],
+        "urgent": any(alert_level(c) == SAME_DAY for c in alerts),
         "age_days": (today - baby.birth_date).days,
     }
     return render(request, "followups/baby.html", context)
