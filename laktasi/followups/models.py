@@ -285,7 +285,8 @@ class SnapshotMetric(models.TextChoices):
     FEEDING = "feeding", _("feeding status at the latest recall under six months")
     SURVIVAL = "survival", _("time to the end of exclusive breastfeeding")
     VISITS = "visits", _("visits due, done and missed")
-    EIBF = "eibf", _("early initiation of breastfeeding")
+    EIBF = "eibf", _("put to the breast within one hour (EIBF)")
+    IMD = "imd", _("IMD: skin-to-skin contact for at least one hour")
     MOTHERS = "mothers", _("mothers registered")
 
 

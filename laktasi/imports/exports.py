@@ -72,7 +72,10 @@ def template_mothers() -> bytes:
         "baby_birth_date": "dd/mm/yyyy",
         "village_code": _("Kemendagri code of the village; empty = the facility's village"),
         "consent": _("ya / tidak: consent given on paper"),
-        "baby_early_initiation": _("ya / tidak"),
+        "baby_early_initiation": _(
+            "ya / tidak: put to the breast within one hour of birth (EIBF); empty = unknown"
+        ),
+        "baby_imd": _("ya / tidak: IMD, skin-to-skin for at least one hour; empty = unknown"),
     }
     for name, choices in CHOICES.items():
         descriptions[name] = ", ".join(choices.values)
