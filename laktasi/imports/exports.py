@@ -114,6 +114,8 @@ def template_responses(instrument_id: str, version: str | None = None) -> bytes:
             lo = item.min if item.min is not None else definition.scale_min
             hi = item.max if item.max is not None else definition.scale_max
             allowed = f"{lo}–{hi}" if lo is not None else _("whole number")
+        if item.allow_not_assessed:
+            allowed += ", tidak dinilai"
         help_rows.append((item.id, f"{item.label_for('id')} [{allowed}]"))
     title = f"{definition.id}_v{definition.version}"
     return _workbook([(title, [header]), (_("instructions"), _help_rows(help_rows))])
