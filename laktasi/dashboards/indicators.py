@@ -109,8 +109,8 @@ def indicator_table(db: Dashboard, lang: str) -> Table:
 def by_age_table(db: Dashboard, lang: str) -> Table:
     labels = {
         "exclusive": _("exclusive"),
-        "predominant": _("predominant"),
-        "partial": _("partial"),
+        "predominant": _("predominant (programme category)"),
+        "partial": _("breast milk + food or milk-based drinks (no formula)"),
         "mixed_milk": _("mixed milk"),
         "not_breastfed": _("not breastfed"),
     }
@@ -127,7 +127,14 @@ def by_age_table(db: Dashboard, lang: str) -> Table:
                 pct(counts.get("exclusive", 0), n, lang),
             ]
         )
-    return Table("by_age", _("Feeding status by age"), columns, rows)
+    notes = [
+        _(
+            "Predominant (water or non-milk fluids, clear broth included) and breast milk + "
+            "food or milk-based drinks are programme categories, not WHO/UNICEF 2021 "
+            "indicators; formula or animal milk always counts as mixed milk."
+        )
+    ]
+    return Table("by_age", _("Feeding status by age"), columns, rows, notes)
 
 
 @dataclass

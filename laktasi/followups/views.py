@@ -39,8 +39,8 @@ ALERT_LABELS = {
 }
 FEEDING_LABELS = {
     "exclusive": gettext_lazy("exclusive"),
-    "predominant": gettext_lazy("predominant"),
-    "partial": gettext_lazy("partial"),
+    "predominant": gettext_lazy("predominant (programme category)"),
+    "partial": gettext_lazy("breast milk + food or milk-based drinks (no formula)"),
     "mixed_milk": gettext_lazy("mixed milk"),
     "not_breastfed": gettext_lazy("not breastfed"),
 }
