@@ -495,7 +495,12 @@ class BundleWriter:
             "subject": _ref(mother_url),
             "partOf": _ref(session_url),
             "participant": participant,
-            "extension": [_e("companion-present", "Boolean", a.companion_present)],
+            "extension": [
+                _e("companion-present", "Boolean", a.companion_present),
+                *([_e("pregnant", "Boolean", True)] if a.pregnant else []),
+                *([_e("antenatal-expression-cleared", "Boolean", True)]
+                  if a.antenatal_expression_cleared else []),
+            ],
         })  # fmt: skip
 
     # -- instruments

@@ -311,7 +311,9 @@ class Importer:
         _row, created = Attendance.objects.get_or_create(
             session=session, mother=mother,
             defaults={"companion_present": _ext(res, "companion-present", False),
-                      "companion": companion},
+                      "companion": companion, "pregnant": _ext(res, "pregnant", False),
+                      "antenatal_expression_cleared":
+                          _ext(res, "antenatal-expression-cleared", False)},
         )  # fmt: skip
         self._created("attendance", created)
 
