@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy
 from laktasi.followups.forms import VisitForm
 from laktasi.followups.messages import whatsapp_link
 from laktasi.followups.models import Problem
-from laktasi.followups.rules import DANGER_SIGNS, SAME_DAY, alert_level
+from laktasi.followups.rules import (
+    DANGER_SIGNS,
+    SAME_DAY,
+    alert_level,
+    day_of_life,
+    min_wet_nappies,
+)
 from laktasi.followups.selectors import baby_alerts, baby_visits, task_list, task_state, visit_get
 from laktasi.followups.services import visit_record
 from laktasi.mothers.selectors import baby_get
@@ -139,9 +145,15 @@ def visit_record_view(request, pk: int):
                       "puskesmas today."),
                 )  # fmt: skip
             return redirect("followups:tasks")
+    age_today = max((timezone.localdate() - visit.baby.birth_date).days, 0)
     context = {
         "visit": visit,
         "baby": visit.baby,
+        "nappy_hint": _(
+            "Today the baby is on day %(day)s of life: fewer than %(n)s wet nappies in 24 hours "
+            "is a danger sign."
+        )
+        % {"day": day_of_life(age_today), "n": min_wet_nappies(age_today)},
         "form": form,
         "recall_fields": [form[name] for name in form.recall_fields],
     }

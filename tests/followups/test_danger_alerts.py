@@ -87,7 +87,9 @@ def test_visit_form_records_a_danger_sign_and_the_task_page_shows_it_red_at_the_
     baby, visits = _baby(world, age_days=7)
     _login(client, world.users["kader"])
     url = reverse("followups:record", args=[visits["d7"].pk])
-    form = client.get(url).context["form"]
+    page = client.get(url)
+    assert "hari ke-8: BAK (popok basah) kurang dari 6 kali" in page.content.decode()
+    form = page.context["form"]
     data = dict.fromkeys(form.recall_fields, "no")
     data.update({"recall_breastfed_yesterday": "yes", "done_on": today.isoformat(),
                  "mode": "home", "danger_baby": ["jaundice_danger"], "wet_nappies": "6"})  # fmt: skip
