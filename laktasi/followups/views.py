@@ -170,6 +170,9 @@ def baby_followup_view(request, pk: int):
         visit.state = task_state(visit, today)
         visit.state_label = STATE_LABELS[visit.state]
         visit.feeding_label = FEEDING_LABELS.get(visit.feeding_status, visit.feeding_status)
+        visit.problem_labels = [
+            (str(Problem(p).label), p in DANGER_SIGNS) for p in visit.problems or []
+        ]
     alerts = baby_alerts(babies=[baby], today=today).get(baby.pk, [])
     context = {
         "baby": baby,

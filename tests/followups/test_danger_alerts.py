@@ -103,6 +103,8 @@ def test_visit_form_records_a_danger_sign_and_the_task_page_shows_it_red_at_the_
     assert urgent_at < html.index('class="task-jump"')
     assert "Segera — hari ini ke bidan/puskesmas" in html
     assert "kuning" in html[urgent_at:].lower()
+    history = client.get(reverse("followups:baby", args=[baby.pk])).content.decode()
+    assert '<span class="danger-sign">bayi kuning dalam 24 jam pertama' in history
 
 
 def test_api_tasks_list_urgent_babies_first(world, today):
