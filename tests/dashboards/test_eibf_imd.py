@@ -4,6 +4,8 @@ apart (FACTS §17, review M12); undecided recalls are counted, not hidden in N."
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from laktasi.api.fhir.export import bundle_build
@@ -117,3 +119,32 @@ def test_fhir_round_trip_keeps_imd_and_wet_nappies(world):
     again = Baby.objects.get(mother__full_name=world.mothers["melati"].full_name)
     assert (again.early_initiation, again.imd) == (True, False)
     assert again.visits.filter(wet_nappies=5).count() == 1
+
+
+def _imd_migration(executor) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The migration adding Baby.imd and the one before it (found by content, not by name,
+    so renumbering at merge time does not break the test)."""
+    for key, migration in executor.loader.disk_migrations.items():
+        if key[0] == "mothers" and any(
+            getattr(op, "model_name", "") == "baby" and getattr(op, "name", "") == "imd"
+            for op in migration.operations
+        ):
+            return key, next(d for d in migration.dependencies if d[0] == "mothers")
+    raise AssertionError("no migration adds Baby.imd")
+
+
+def test_migration_keeps_within_one_hour_as_eibf_and_leaves_imd_unknown(transactional_db, world):
+    baby = world.mothers["melati"].babies.get()
+    Baby.objects.filter(pk=baby.pk).update(early_initiation=True)
+    executor = MigrationExecutor(connection)
+    target, before = _imd_migration(executor)
+    try:
+        executor.migrate([before])
+        executor = MigrationExecutor(connection)  # a fresh graph, as `migrate` would load
+        executor.migrate([target])
+        again = Baby.objects.get(pk=baby.pk)
+    finally:  # later migrations (other apps or helpers) back in place for the next tests
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert again.early_initiation is True
+    assert again.imd is None
