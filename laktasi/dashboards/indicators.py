@@ -46,36 +46,44 @@ def indicator_table(db: Dashboard, lang: str) -> Table:
         _("MixMF n"), _("MixMF %"),
         _("EIBF n"), _("EIBF N (recorded)"), _("EIBF %"), _("EIBF not recorded"),
         _("Visits due"), _("Visits done"), _("Visits missed"), _("Completeness %"),
+        _("IMD n"), _("IMD N (recorded)"), _("IMD %"), _("IMD not recorded"),
+        _("Undecided recalls (not in N)"),
     ]  # fmt: skip
     keys = sorted(
-        set(db.feeding) | set(db.visits) | set(db.eibf), key=lambda k: db.children.get(k, k)
+        set(db.feeding) | set(db.visits) | set(db.eibf) | set(db.imd),
+        key=lambda k: db.children.get(k, k),
     )
     rows = []
 
-    def row(label, feeding, eibf, visits):
+    def row(label, feeding, eibf, visits, imd):
         n_all = _sum(feeding, *STATUSES)
         ebf, mix = feeding.get("exclusive", 0), feeding.get("mixed_milk", 0)
         ey, en, eu = eibf.get("yes", 0), eibf.get("no", 0), eibf.get("unknown", 0)
+        iy, in_, iu = imd.get("yes", 0), imd.get("no", 0), imd.get("unknown", 0)
         due, done, missed = visits.get("due", 0), visits.get("done", 0), visits.get("missed", 0)
         return [
             label, ebf, n_all, pct(ebf, n_all, lang), mix, pct(mix, n_all, lang),
             ey, ey + en, pct(ey, ey + en, lang), eu,
             due, done, missed, pct(done, due, lang),
+            iy, iy + in_, pct(iy, iy + in_, lang), iu,
+            feeding.get("undecided", 0),
         ]  # fmt: skip
 
-    sums: dict[str, dict[str, int]] = {"feeding": {}, "eibf": {}, "visits": {}}
+    sources = {"feeding": db.feeding, "eibf": db.eibf, "visits": db.visits, "imd": db.imd}
+    sums: dict[str, dict[str, int]] = {name: {} for name in sources}
     for key in keys:
         cells = row(
             db.children.get(key, key),
             db.feeding.get(key, {}),
             db.eibf.get(key, {}),
             db.visits.get(key, {}),
+            db.imd.get(key, {}),
         )
         rows.append(cells)
-        for name, src in (("feeding", db.feeding), ("eibf", db.eibf), ("visits", db.visits)):
+        for name, src in sources.items():
             for status, n in src.get(key, {}).items():
                 sums[name][status] = sums[name].get(status, 0) + n
-    total = row(_("Total"), sums["feeding"], sums["eibf"], sums["visits"])
+    total = row(_("Total"), sums["feeding"], sums["eibf"], sums["visits"], sums["imd"])
     rows.append(total)
     notes = [
         _(
@@ -84,7 +92,16 @@ def indicator_table(db: Dashboard, lang: str) -> Table:
             "milk only (ORS, vitamins, medicines allowed); MixMF = breast milk plus formula "
             "or animal milk."
         ),
+        _(
+            "Programme adaptation: WHO/UNICEF 2021 count a cross-section of infants; here each "
+            "followed baby counts once, with the latest recall before six months. A latest "
+            "recall left undecided by a missing answer is not in N; its count is shown."
+        ),
         _("EIBF: put to the breast within one hour of birth, among babies where it was recorded."),
+        _(
+            "IMD (skin-to-skin contact for at least one hour) is recorded and counted "
+            "separately from EIBF; neither is derived from the other."
+        ),
     ]
     return Table("indicators", _("Indicators"), columns, rows, notes)
 
@@ -92,8 +109,8 @@ def indicator_table(db: Dashboard, lang: str) -> Table:
 def by_age_table(db: Dashboard, lang: str) -> Table:
     labels = {
         "exclusive": _("exclusive"),
-        "predominant": _("predominant"),
-        "partial": _("partial"),
+        "predominant": _("predominant (programme category)"),
+        "partial": _("breast milk + food or milk-based drinks (no formula)"),
         "mixed_milk": _("mixed milk"),
         "not_breastfed": _("not breastfed"),
     }
@@ -110,7 +127,14 @@ def by_age_table(db: Dashboard, lang: str) -> Table:
                 pct(counts.get("exclusive", 0), n, lang),
             ]
         )
-    return Table("by_age", _("Feeding status by age"), columns, rows)
+    notes = [
+        _(
+            "Predominant (water or non-milk fluids, clear broth included) and breast milk + "
+            "food or milk-based drinks are programme categories, not WHO/UNICEF 2021 "
+            "indicators; formula or animal milk always counts as mixed milk."
+        )
+    ]
+    return Table("by_age", _("Feeding status by age"), columns, rows, notes)
 
 
 @dataclass

@@ -127,6 +127,7 @@ class Dashboard:
     feeding_by_age: dict[int, dict[str, int]]  # age month -> status -> n
     visits: dict[str, dict[str, int]]  # child key -> due/done/missed/open
     eibf: dict[str, dict[str, int]]  # child key -> yes/no/unknown
+    imd: dict[str, dict[str, int]]  # child key -> yes/no/unknown (separate from EIBF)
     survival: list[tuple[int, bool, bool, bool, int]]  # duration, event, husband, primi, n
     mothers: int
     responses: dict[tuple[str, str, str], int]  # (instrument, timepoint, category) -> n
@@ -189,7 +190,7 @@ def _program_dashboard(*, unit: Unit, allowed: set[int] | None, today: date) -> 
         lambda: defaultdict(lambda: defaultdict(int))
     )
     by_age: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for metric in ("feeding", "visits", "eibf"):
+    for metric in ("feeding", "visits", "eibf", "imd"):
         for r in rows[metric]:
             by_metric[metric][str(r["facility_id"])][r["status"]] += r["n"]
     for r in rows["feeding"]:
@@ -224,8 +225,10 @@ def _finish(
             total=Count("pk")
         )
     }
-    feeding, visits, eibf = (by_metric.get(m, {}) for m in ("feeding", "visits", "eibf"))
-    keys = set(feeding) | set(visits) | set(eibf)
+    feeding, visits, eibf, imd = (
+        by_metric.get(m, {}) for m in ("feeding", "visits", "eibf", "imd")
+    )
+    keys = set(feeding) | set(visits) | set(eibf) | set(imd)
     return Dashboard(
         unit=unit,
         as_of=as_of,
@@ -234,6 +237,7 @@ def _finish(
         feeding_by_age={k: dict(v) for k, v in by_age.items()},
         visits={k: dict(v) for k, v in visits.items()},
         eibf={k: dict(v) for k, v in eibf.items()},
+        imd={k: dict(v) for k, v in imd.items()},
         survival=[tuple(r) for r in survival],
         mothers=mothers,
         responses=counts,

@@ -55,6 +55,7 @@ def dashboard_view(request):
     ebf_rows = disclosure.chart_rows([(r[0], r[1], r[2]) for r in indicators.rows])
     mix_rows = disclosure.chart_rows([(r[0], r[4], r[2]) for r in indicators.rows])
     eibf_rows = disclosure.chart_rows([(r[0], r[6], r[7]) for r in indicators.rows])
+    imd_rows = disclosure.chart_rows([(r[0], r[14], r[15]) for r in indicators.rows])
     age_rows = disclosure.chart_rows(
         [(_("%(m)s months") % {"m": r[0]}, r[2], r[1]) for r in tables["by_age"].rows]
     )
@@ -69,7 +70,10 @@ def dashboard_view(request):
         "charts": {
             "ebf": charts.bar_chart(ebf_rows, _("Exclusive breastfeeding under six months")),
             "mixmf": charts.bar_chart(mix_rows, _("Mixed milk feeding under six months")),
-            "eibf": charts.bar_chart(eibf_rows, _("Early initiation of breastfeeding")),
+            "eibf": charts.bar_chart(eibf_rows, _("Put to the breast within one hour (EIBF)")),
+            "imd": charts.bar_chart(
+                imd_rows, _("IMD (skin-to-skin contact for at least one hour)")
+            ),
             "by_age": charts.bar_chart(age_rows, _("Exclusive breastfeeding by age")),
             "km_all": charts.km_chart(surv.group("all"), _("All babies") + "|" + months),
             "km_husband": charts.km_chart(

@@ -8,9 +8,16 @@ from laktasi.programs.selectors import program_list
 
 @admin.register(FollowupPlan)
 class FollowupPlanAdmin(ScopedAdmin):
-    """A program's own visit schedule (JSON list of contacts; see the field's help)."""
+    """A program's own visit schedule (JSON list of contacts; see the field's help) and its
+    weight-alert thresholds (FACTS §11.4 [U] defaults: 7 %, 10 %, day 14)."""
 
-    list_display = ("program", "updated_at")
+    list_display = (
+        "program",
+        "weight_assess_loss_pct",
+        "weight_refer_loss_pct",
+        "regain_birth_weight_by_day",
+        "updated_at",
+    )
 
     def scoped_queryset(self, *, user):
         return FollowupPlan.objects.filter(program__in=program_list(user=user))

@@ -9,7 +9,10 @@ Definitions (documented in docs and on the dashboard):
 - **feeding**: per baby, the latest recorded recall at 0-5 completed months on or before
   ``today``; counted by (facility, completed months at that recall, feeding status). This is
   the WHO/UNICEF 2021 EBF / MixMF population (FACTS §6): infants 0-5 months, previous-day
-  recall, here the latest visit's recall of each baby followed.
+  recall, here the latest visit's recall of each baby followed (a programme adaptation of the
+  cross-sectional indicator). A latest recall that is undecided (an answer missing that
+  would change the status) is counted as ``undecided``: it is left out of N and its count is
+  reported, never replaced by an older recall.
 - **survival**: per baby with at least one recall before 183 days, the age in days at the
   first recall that was not exclusive (event), else the age at the last exclusive recall
   (censored: lost to follow-up; a baby still exclusive at a recall from day 168 on, the
@@ -18,7 +21,9 @@ Definitions (documented in docs and on the dashboard):
   at a visit, so the true end lies between two visits (interval-censored; the visit age is
   used, as is usual in programme monitoring).
 - **eibf**: babies by whether they were put to the breast within one hour (yes, no,
-  unknown = not recorded).
+  unknown = not recorded): WHO/UNICEF 2021 EIBF.
+- **imd**: babies by IMD, skin-to-skin for at least one hour (yes, no, unknown). A separate
+  field: never derived from EIBF (FACTS §17).
 - **visits**: scheduled visits by state on ``today``: ``due`` (window opened), ``done``,
   ``missed`` (window closed, not done), ``open`` (window open, not done).
 """
@@ -72,11 +77,13 @@ def feeding_rows(*, where: str, params: list, today: date) -> list[dict]:
     sql = f"""
         SELECT facility_id, age_months, feeding_status, COUNT(*) FROM (
           SELECT m.facility_id AS facility_id, v.age_months AS age_months,
-                 v.feeding_status AS feeding_status,
+                 CASE WHEN v.feeding_status = '' THEN 'undecided'
+                      ELSE v.feeding_status END AS feeding_status,
                  ROW_NUMBER() OVER (PARTITION BY v.baby_id
                                     ORDER BY v.done_on DESC, v.id DESC) AS rn
           {_JOIN}
-          WHERE v.done_on IS NOT NULL AND v.done_on <= %s AND v.feeding_status <> ''
+          WHERE v.done_on IS NOT NULL AND v.done_on <= %s
+            AND (v.feeding_status <> '' OR v.recall_id IS NOT NULL)
             AND v.age_months < 6 AND {where}
         ) latest
         WHERE rn = 1
@@ -144,11 +151,21 @@ def visit_rows(*, where: str, params: list, today: date) -> list[dict]:
 
 def eibf_rows(*, where: str, params: list, today: date) -> list[dict]:
     """Babies by early initiation (put to the breast within 1 h): yes, no, unknown."""
+    return _birth_practice_rows("early_initiation", where=where, params=params, today=today)
+
+
+def imd_rows(*, where: str, params: list, today: date) -> list[dict]:
+    """Babies by IMD (skin-to-skin for at least 1 h): yes, no, unknown. Never from EIBF."""
+    return _birth_practice_rows("imd", where=where, params=params, today=today)
+
+
+def _birth_practice_rows(column: str, *, where: str, params: list, today: date) -> list[dict]:
+    assert column in ("early_initiation", "imd")  # noqa: S101 (a fixed column name, not input)
     sql = f"""
-        SELECT m.facility_id, b.early_initiation, COUNT(*)
+        SELECT m.facility_id, b.{column}, COUNT(*)
         FROM {B} b JOIN {M} m ON m.id = b.mother_id
         WHERE b.birth_date <= %s AND {where}
-        GROUP BY m.facility_id, b.early_initiation
+        GROUP BY m.facility_id, b.{column}
     """
     names = {True: "yes", False: "no", None: "unknown"}  # SQLite gives 1/0: equal keys
     return [
@@ -168,5 +185,6 @@ def all_rows(*, where: str, params: list, today: date) -> dict[str, list[dict]]:
         "survival": survival_rows(where=where, params=params, today=today),
         "visits": visit_rows(where=where, params=params, today=today),
         "eibf": eibf_rows(where=where, params=params, today=today),
+        "imd": imd_rows(where=where, params=params, today=today),
         "mothers": mother_rows(where=where, params=params, today=today),
     }

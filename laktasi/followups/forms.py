@@ -7,10 +7,23 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from laktasi.followups.models import RECALL_INSTRUMENT, MassageBy, Problem, VisitMode
+from laktasi.followups.models import (
+    RECALL_INSTRUMENT,
+    ROUTINE_PROBLEMS,
+    MassageBy,
+    Problem,
+    VisitMode,
+)
+from laktasi.followups.rules import INFANT_DANGER_SIGNS, MATERNAL_DANGER_SIGNS
 from laktasi.instruments import registry
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _choices(codes) -> list[tuple[str, str]]:
+    return [(code, Problem(code).label) for code in codes]
+
+
 MASSAGE = [("", _("not asked")), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -21,11 +34,29 @@ class VisitForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     mode = forms.ChoiceField(label=_("How"), choices=VisitMode.choices, widget=forms.RadioSelect)
-    problems = forms.MultipleChoiceField(
-        label=_("Breastfeeding problems"),
-        choices=Problem.choices,
+    danger_baby = forms.MultipleChoiceField(
+        label=_("Danger signs in the baby: any one means the bidan/puskesmas today"),
+        choices=_choices(INFANT_DANGER_SIGNS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    danger_mother = forms.MultipleChoiceField(
+        label=_("Danger signs in the mother: any one means the bidan/puskesmas today"),
+        choices=_choices(MATERNAL_DANGER_SIGNS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    problems = forms.MultipleChoiceField(
+        label=_("Breastfeeding problems"),
+        choices=_choices(ROUTINE_PROBLEMS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    wet_nappies = forms.IntegerField(
+        label=_("Wet nappies in the last 24 hours, if known"),
+        required=False,
+        min_value=0,
+        max_value=40,
     )
     massage = forms.ChoiceField(
         label=_("Is the oxytocin massage still being done?"),
@@ -73,7 +104,12 @@ class VisitForm(forms.Form):
             "done_on": data["done_on"],
             "mode": data["mode"],
             "recall_answers": {n.removeprefix("recall_"): data[n] for n in self.recall_fields},
-            "problems": data.get("problems") or [],
+            "problems": [
+                *(data.get("danger_baby") or []),
+                *(data.get("danger_mother") or []),
+                *(data.get("problems") or []),
+            ],
+            "wet_nappies": data.get("wet_nappies"),
             "massage_done": massage,
             "massage_by": data.get("massage_by") or "",
             "weight_g": data.get("weight_g"),

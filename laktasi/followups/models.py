@@ -7,6 +7,9 @@ a program may have its own :class:`FollowupPlan`.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from laktasi.core.models import TimeStamped
+from laktasi.followups.rules import WeightRules
 from laktasi.instruments.models import Response
 from laktasi.mothers.models import Baby
 from laktasi.places.models import Facility
@@ -87,12 +91,52 @@ class FollowupPlan(TimeStamped):
         ),
     )
 
+    # FACTS §11.4 [U] defaults, configurable per program like the contacts.
+    weight_assess_loss_pct = models.DecimalField(
+        _("weight loss for a breastfeeding assessment (% of birth weight)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(7),
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(30))],
+    )
+    weight_refer_loss_pct = models.DecimalField(
+        _("weight loss for the bidan within a day (% of birth weight)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(10),
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(30))],
+    )
+    regain_birth_weight_by_day = models.PositiveSmallIntegerField(
+        _("birth weight regained by day"),
+        default=14,
+        validators=[MinValueValidator(7), MaxValueValidator(28)],
+        help_text=_("FACTS: back to birth weight by day 10–14; below it after this day → bidan."),
+    )
+
     class Meta:
         verbose_name = _("follow-up plan")
         verbose_name_plural = _("follow-up plans")
 
     def __str__(self) -> str:
         return f"{self.program}"
+
+    def weight_rules(self) -> WeightRules:
+        return WeightRules(
+            assess_loss_pct=Fraction(self.weight_assess_loss_pct),
+            refer_loss_pct=Fraction(self.weight_refer_loss_pct),
+            regain_by_day=self.regain_birth_weight_by_day,
+        )
+
+    def clean(self) -> None:
+        if (
+            self.weight_assess_loss_pct is not None
+            and self.weight_refer_loss_pct is not None
+            and self.weight_assess_loss_pct > self.weight_refer_loss_pct
+        ):
+            raise ValidationError(
+                {"weight_assess_loss_pct": _("The assessment threshold cannot be above the "
+                                             "referral threshold.")}
+            )  # fmt: skip
 
 
 class VisitMode(models.TextChoices):
@@ -104,14 +148,35 @@ class VisitMode(models.TextChoices):
 class Problem(models.TextChoices):
     SORE_NIPPLES = "sore_nipples", _("sore or cracked nipples")
     ENGORGEMENT = "engorgement", _("engorgement (swollen, hard breasts)")
-    MASTITIS = "mastitis_signs", _("mastitis signs (red, hot, painful breast, fever)")
     LOW_SUPPLY = "low_supply_worry", _("worried about low milk supply")
     NOT_GAINING = "baby_not_gaining", _("baby not gaining weight")
+    # Danger signs in the baby (FACTS §11.1-§11.3, §11.5): the bidan the same day.
+    JAUNDICE = (
+        "jaundice_danger",
+        _("baby yellow in the first 24 hours, on the palms or soles, or after 2 weeks"),
+    )
+    FEVER_OR_COLD = "fever_or_cold", _("baby feels hot (fever) or cold")
+    NOT_FEEDING = "not_feeding", _("baby will not breastfeed")
+    VERY_SLEEPY = "very_sleepy", _("baby very sleepy, weak or hard to wake")
+    CONVULSIONS = "convulsions", _("baby has fits (convulsions)")
+    FAST_BREATHING = "fast_breathing", _("baby breathes fast or with difficulty")
+    FEW_WET_NAPPIES = "few_wet_nappies", _("few wet nappies for the baby's day of life")
+    VOMITING_DIARRHOEA = "vomiting_diarrhoea", _("baby vomits again and again or has diarrhoea")
+    CORD_INFECTION = "cord_infection", _("cord red up to the belly skin, smelly or with pus")
+    # Danger signs in the mother (FACTS §12, §13): the bidan the same day.
+    MOTHER_FEVER = "mother_fever", _("mother has a fever")
+    MASTITIS = "mastitis_signs", _("mother: red, hot, painful breast with fever")
+    HEAVY_BLEEDING = "heavy_bleeding", _("mother bleeds heavily")
+    HEADACHE_VISION = "headache_blurred_vision", _("mother has a severe headache or blurred vision")
+    HARM_THOUGHTS = "harm_thoughts", _("mother has thoughts of harming herself or the baby")
 
 
-# Problems that need referral to the bidan/puskesmas. [U]: FACTS has no referral rule; a
-# configurable default (settings.LAKTASI_REFERRAL_PROBLEMS overrides it).
-REFERRAL_PROBLEMS = ("mastitis_signs", "baby_not_gaining")
+ROUTINE_PROBLEMS = ("sore_nipples", "engorgement", "low_supply_worry", "baby_not_gaining")
+
+# Problems that need referral (not the same day: danger signs are handled by followups.rules
+# and can never be switched off). [U]: a configurable default
+# (settings.LAKTASI_REFERRAL_PROBLEMS overrides it).
+REFERRAL_PROBLEMS = ("baby_not_gaining",)
 
 
 class MassageBy(models.TextChoices):
@@ -164,6 +229,12 @@ class Visit(TimeStamped):
         blank=True,
         validators=[MinValueValidator(500), MaxValueValidator(15000)],
     )
+    wet_nappies = models.PositiveSmallIntegerField(
+        _("wet nappies in the last 24 hours"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(40)],
+    )
     referral_made = models.BooleanField(_("referral made"), default=False)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
@@ -214,7 +285,8 @@ class SnapshotMetric(models.TextChoices):
     FEEDING = "feeding", _("feeding status at the latest recall under six months")
     SURVIVAL = "survival", _("time to the end of exclusive breastfeeding")
     VISITS = "visits", _("visits due, done and missed")
-    EIBF = "eibf", _("early initiation of breastfeeding")
+    EIBF = "eibf", _("put to the breast within one hour (EIBF)")
+    IMD = "imd", _("IMD: skin-to-skin contact for at least one hour")
     MOTHERS = "mothers", _("mothers registered")
 
 

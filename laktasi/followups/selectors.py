@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -18,13 +19,21 @@ from laktasi.followups.models import (
     SMOOTHNESS_INSTRUMENT,
     Visit,
 )
+from laktasi.followups.rules import (
+    URGENT_LEVELS,
+    BabyFacts,
+    VisitFacts,
+    WeightRules,
+    alert_level,
+    baby_alert_codes,
+)
 from laktasi.instruments.models import Response
 from laktasi.mothers.models import Baby
 from laktasi.mothers.selectors import scope
+from laktasi.programs.models import Enrollment
 
 UPCOMING_DAYS = 14  # "coming up": windows opening in the next two weeks
 MISSED_VISIBLE_DAYS = 60  # a missed window stays on the list this long
-PRELACTEAL_OR_FORMULA = {"formula_or_animal_milk", "prelacteal_like"}
 
 
 def visit_list(*, user: User) -> QuerySet[Visit]:
@@ -62,6 +71,12 @@ class TaskList:
     missed: list[Task]
     alerts: dict[int, list[str]]  # baby pk -> alert codes
     alert_babies: list[Baby]
+    # same-day and within-a-day referrals, shown first and in red: (baby, urgent codes)
+    urgent: list[tuple[Baby, list[str]]] = field(default_factory=list)
+
+
+def urgent_codes(codes: list[str]) -> list[str]:
+    return [c for c in codes if alert_level(c) in URGENT_LEVELS]
 
 
 def task_state(visit: Visit, today: date) -> str:
@@ -106,7 +121,13 @@ def task_list(*, user: User, today: date | None = None) -> TaskList:
         (active_babies[pk] for pk in alerts if alerts[pk]),
         key=lambda b: (b.mother.full_name, b.pk),
     )
+    urgent = sorted(
+        ((b, urgent_codes(alerts[b.pk])) for b in alert_babies if urgent_codes(alerts[b.pk])),
+        key=lambda row: (URGENT_LEVELS.index(alert_level(row[1][0])), row[0].mother.full_name,
+                         row[0].pk),
+    )  # fmt: skip
     return TaskList(
+        urgent=urgent,
         today=today,
         due_today=groups["today"],
         overdue=groups["overdue"],
@@ -117,61 +138,93 @@ def task_list(*, user: User, today: date | None = None) -> TaskList:
     )
 
 
-def baby_alerts(*, babies: list[Baby], today: date) -> dict[int, list[str]]:
-    """Alert codes per baby (already scoped by the caller).
+def weight_rules_by_mother(mother_ids) -> dict[int, WeightRules]:
+    """Each mother's weight thresholds: those of her first program (by start date) that has
+    a follow-up plan, as for the visit schedule; mothers without one get the defaults."""
+    out: dict[int, WeightRules] = {}
+    for mother_id, assess, refer, regain in (
+        Enrollment.objects.filter(mother_id__in=mother_ids, program__followup_plan__isnull=False)
+        .order_by("program__start_date", "program__followup_plan__pk")
+        .values_list("mother_id", "program__followup_plan__weight_assess_loss_pct",
+                     "program__followup_plan__weight_refer_loss_pct",
+                     "program__followup_plan__regain_birth_weight_by_day")
+    ):  # fmt: skip
+        out.setdefault(
+            mother_id,
+            WeightRules(
+                assess_loss_pct=Fraction(assess),
+                refer_loss_pct=Fraction(refer),
+                regain_by_day=regain,
+            ),
+        )
+    return out
 
-    ``not_exclusive`` (latest recall), ``formula_or_prelacteal`` (latest recall),
-    ``referral`` (a problem needing referral at the latest visit), ``belum_lancar`` (the
-    mother's latest milk-smoothness assessment), ``two_missed`` (the last two closed windows
-    both missed).
+
+def _baby_facts(babies: list[Baby]) -> dict[int, BabyFacts]:
+    """The query half of :func:`baby_alerts`: visits, recall flags and smoothness per baby."""
+    ids = [b.pk for b in babies]
+    referral_problems = frozenset(getattr(settings, "LAKTASI_REFERRAL_PROBLEMS", REFERRAL_PROBLEMS))
+    visits = list(
+        Visit.objects.filter(baby_id__in=ids, scheduled=True)
+        .only("baby_id", "due_date", "window_end", "done_on", "feeding_status", "problems",
+              "recall_id", "weight_g", "wet_nappies", "age_days")
+        .order_by("due_date", "pk")
+    )  # fmt: skip
+    recall_ids = [v.recall_id for v in visits if v.recall_id and v.feeding_status]
+    flags_of = {
+        pk: frozenset((details or {}).get("flags", []))
+        for pk, details in Response.objects.filter(pk__in=recall_ids).values_list("pk", "details")
+    }
+    by_baby: dict[int, list[VisitFacts]] = defaultdict(list)
+    for v in visits:
+        by_baby[v.baby_id].append(
+            VisitFacts(
+                due_date=v.due_date,
+                window_end=v.window_end,
+                done_on=v.done_on,
+                feeding_status=v.feeding_status,
+                problems=tuple(v.problems or ()),
+                weight_g=v.weight_g,
+                wet_nappies=v.wet_nappies,
+                age_days=v.age_days,
+                recall_flags=flags_of.get(v.recall_id, frozenset()),
+            )
+        )
+    smooth = {}
+    for mother_id, category in (
+        Response.objects.filter(
+            instrument_id=SMOOTHNESS_INSTRUMENT, mother_id__in={b.mother_id for b in babies}
+        )
+        .order_by("collected_at", "pk")
+        .values_list("mother_id", "category")
+    ):
+        smooth[mother_id] = category
+    return {
+        b.pk: BabyFacts(
+            birth_weight_g=b.birth_weight_g,
+            visits=by_baby.get(b.pk, []),
+            smoothness=smooth.get(b.mother_id),
+            referral_problems=referral_problems,
+        )
+        for b in babies
+    }
+
+
+def baby_alerts(*, babies: list[Baby], today: date) -> dict[int, list[str]]:
+    """Alert codes per baby (already scoped by the caller), most urgent first.
+
+    The query (:func:`_baby_facts`) is kept apart from the rule
+    (:func:`laktasi.followups.rules.baby_alert_codes`): danger signs (same day), weight
+    against birth weight and wet nappies by day of life, ``referral``, ``not_exclusive`` and
+    ``formula_or_prelacteal`` (latest recall), ``belum_lancar`` (the mother's latest
+    milk-smoothness category) and ``two_missed``.
     """
     if not babies:
         return {}
-    ids = [b.pk for b in babies]
-    referral_problems = set(getattr(settings, "LAKTASI_REFERRAL_PROBLEMS", REFERRAL_PROBLEMS))
-    by_baby: dict[int, list[Visit]] = defaultdict(list)
-    for v in (
-        Visit.objects.filter(baby_id__in=ids, scheduled=True)
-        .only("baby_id", "due_date", "window_end", "done_on", "feeding_status", "problems",
-              "recall_id")
-        .order_by("due_date", "pk")
-    ):  # fmt: skip
-        by_baby[v.baby_id].append(v)
-    latest_recall: dict[int, Visit] = {}
-    for baby_id, visits in by_baby.items():
-        done = sorted((v for v in visits if v.done_on and v.feeding_status),
-                      key=lambda v: (v.done_on, v.pk))  # fmt: skip
-        if done:
-            latest_recall[baby_id] = done[-1]
-    flags_of = {
-        pk: set((details or {}).get("flags", []))
-        for pk, details in Response.objects.filter(
-            pk__in=[v.recall_id for v in latest_recall.values() if v.recall_id]
-        ).values_list("pk", "details")
+    facts = _baby_facts(babies)
+    rules_of = weight_rules_by_mother({b.mother_id for b in babies})
+    default = WeightRules()
+    return {
+        b.pk: baby_alert_codes(facts[b.pk], today=today, rules=rules_of.get(b.mother_id, default))
+        for b in babies
     }
-    smooth = {}
-    for r in Response.objects.filter(
-        instrument_id=SMOOTHNESS_INSTRUMENT, mother_id__in={b.mother_id for b in babies}
-    ).order_by("collected_at", "pk"):
-        smooth[r.mother_id] = r.category
-    out: dict[int, list[str]] = {}
-    for baby in babies:
-        visits = by_baby.get(baby.pk, [])
-        done = [v for v in visits if v.done_on is not None]
-        done.sort(key=lambda v: (v.done_on, v.pk))
-        codes = []
-        last_recall = latest_recall.get(baby.pk)
-        if last_recall and last_recall.feeding_status != "exclusive":
-            codes.append("not_exclusive")
-        flags = flags_of.get(last_recall.recall_id, set()) if last_recall else set()
-        if flags & PRELACTEAL_OR_FORMULA:
-            codes.append("formula_or_prelacteal")
-        if done and set(done[-1].problems) & referral_problems:
-            codes.append("referral")
-        if smooth.get(baby.mother_id) == "belum_lancar":
-            codes.append("belum_lancar")
-        closed = [v for v in visits if v.window_end < today]
-        if len(closed) >= 2 and all(v.done_on is None for v in closed[-2:]):
-            codes.append("two_missed")
-        out[baby.pk] = codes
-    return out

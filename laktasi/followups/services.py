@@ -134,6 +134,7 @@ def visit_record(
     massage_done: bool | None = None,
     massage_by: str = "",
     weight_g: int | None = None,
+    wet_nappies: int | None = None,
     referral_made: bool = False,
     notes: str = "",
     source: str = Source.WEB,
@@ -157,6 +158,7 @@ def visit_record(
     visit.massage_done = massage_done
     visit.massage_by = massage_by if massage_done else ""
     visit.weight_g = weight_g
+    visit.wet_nappies = wet_nappies
     visit.referral_made = referral_made
     visit.notes = notes
     visit.recorded_by = recorded_by

@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy
 
 from laktasi.followups.forms import VisitForm
 from laktasi.followups.messages import whatsapp_link
+from laktasi.followups.models import Problem
+from laktasi.followups.rules import (
+    DANGER_SIGNS,
+    SAME_DAY,
+    alert_level,
+    day_of_life,
+    min_wet_nappies,
+)
 from laktasi.followups.selectors import baby_alerts, baby_visits, task_list, task_state, visit_get
 from laktasi.followups.services import visit_record
 from laktasi.mothers.selectors import baby_get
@@ -21,16 +29,26 @@ from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 
 ALERT_LABELS = {
+    "few_wet_nappies_counted": gettext_lazy(
+        "Fewer wet nappies than the minimum for the baby's day of life"
+    ),
+    "weight_refer": gettext_lazy(
+        "Weight: lost more than the referral threshold, or birth weight not regained: "
+        "to the bidan within a day"
+    ),
+    "weight_assess": gettext_lazy("Weight loss from birth weight: assess breastfeeding"),
     "not_exclusive": gettext_lazy("Last recall: not exclusive breastfeeding"),
-    "formula_or_prelacteal": gettext_lazy("Formula, animal milk or prelacteal-type feed given"),
+    "formula_or_prelacteal": gettext_lazy(
+        "Formula, animal milk or a drink or food other than breast milk given"
+    ),
     "referral": gettext_lazy("Problem that needs referral"),
     "belum_lancar": gettext_lazy("Milk not yet flowing well (belum lancar) at last check"),
     "two_missed": gettext_lazy("Two visits missed in a row"),
 }
 FEEDING_LABELS = {
     "exclusive": gettext_lazy("exclusive"),
-    "predominant": gettext_lazy("predominant"),
-    "partial": gettext_lazy("partial"),
+    "predominant": gettext_lazy("predominant (programme category)"),
+    "partial": gettext_lazy("breast milk + food or milk-based drinks (no formula)"),
     "mixed_milk": gettext_lazy("mixed milk"),
     "not_breastfed": gettext_lazy("not breastfed"),
 }
@@ -41,6 +59,13 @@ STATE_LABELS = {
     "missed": gettext_lazy("missed"),
     "done": gettext_lazy("done"),
 }
+
+
+def alert_label(code: str) -> str:
+    """A danger sign is labelled with the sign itself; other alerts from ALERT_LABELS."""
+    if code in DANGER_SIGNS:
+        return str(Problem(code).label)
+    return str(ALERT_LABELS[code])
 
 
 def _personal_only(request) -> None:
@@ -70,7 +95,8 @@ def task_list_view(request):
         shown = items if key in {"overdue", "today"} or show == key else items[:LIST_LIMIT]
         for task in shown:
             visit = task.visit
-            task.alert_labels = [ALERT_LABELS[c] for c in task.alerts]
+            task.alert_labels = [alert_label(c) for c in task.alerts]
+            task.urgent = any(alert_level(c) == SAME_DAY for c in task.alerts)
             task.state_label = STATE_LABELS[task.state]
             task.whatsapp = whatsapp_link(visit) if task.state != "missed" else ""
             # Built here, not with {% url %}/{% blocktranslate %} per card: long lists stay fast.
@@ -84,9 +110,18 @@ def task_list_view(request):
             task.visit_text = visit_text % {"label": visit.label}
         groups.append((key, title, shown, len(items)))
     alert_rows = [
-        (baby, [ALERT_LABELS[c] for c in tasks.alerts[baby.pk]]) for baby in tasks.alert_babies
+        (baby, [alert_label(c) for c in tasks.alerts[baby.pk]]) for baby in tasks.alert_babies
     ]
-    context = {"tasks": tasks, "groups": groups, "alert_rows": alert_rows}
+    urgent_rows = [
+        (baby, alert_level(codes[0]) == SAME_DAY, [alert_label(c) for c in codes])
+        for baby, codes in tasks.urgent
+    ]
+    context = {
+        "tasks": tasks,
+        "groups": groups,
+        "alert_rows": alert_rows,
+        "urgent_rows": urgent_rows,
+    }
     return render(request, "followups/tasks.html", context)
 
 
@@ -107,10 +142,22 @@ def visit_record_view(request, pk: int):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("Visit recorded."))
+            if any(alert_level(c) == SAME_DAY for c in form.service_kwargs()["problems"]):
+                messages.error(
+                    request,
+                    _("Danger sign recorded: the mother and baby must see the bidan or "
+                      "puskesmas today."),
+                )  # fmt: skip
             return redirect("followups:tasks")
+    age_today = max((timezone.localdate() - visit.baby.birth_date).days, 0)
     context = {
         "visit": visit,
         "baby": visit.baby,
+        "nappy_hint": _(
+            "Today the baby is on day %(day)s of life: fewer than %(n)s wet nappies in 24 hours "
+            "is a danger sign."
+        )
+        % {"day": day_of_life(age_today), "n": min_wet_nappies(age_today)},
         "form": form,
         "recall_fields": [form[name] for name in form.recall_fields],
     }
@@ -128,11 +175,15 @@ def baby_followup_view(request, pk: int):
         visit.state = task_state(visit, today)
         visit.state_label = STATE_LABELS[visit.state]
         visit.feeding_label = FEEDING_LABELS.get(visit.feeding_status, visit.feeding_status)
+        visit.problem_labels = [
+            (str(Problem(p).label), p in DANGER_SIGNS) for p in visit.problems or []
+        ]
     alerts = baby_alerts(babies=[baby], today=today).get(baby.pk, [])
     context = {
         "baby": baby,
         "visits": visits,
-        "alerts": [ALERT_LABELS[c] for c in alerts],
+        "alerts": [alert_label(c) for c in alerts],
+        "urgent": any(alert_level(c) == SAME_DAY for c in alerts),
         "age_days": (today - baby.birth_date).days,
     }
     return render(request, "followups/baby.html", context)

@@ -73,7 +73,10 @@ def template_mothers() -> bytes:
         "baby_birth_date": "dd/mm/yyyy",
         "village_code": _("Kemendagri code of the village; empty = the facility's village"),
         "consent": _("ya / tidak: consent given on paper"),
-        "baby_early_initiation": _("ya / tidak"),
+        "baby_early_initiation": _(
+            "ya / tidak: put to the breast within one hour of birth (EIBF); empty = unknown"
+        ),
+        "baby_imd": _("ya / tidak: IMD, skin-to-skin for at least one hour; empty = unknown"),
     }
     for name, choices in CHOICES.items():
         descriptions[name] = ", ".join(choices.values)
@@ -112,6 +115,8 @@ def template_responses(instrument_id: str, version: str | None = None) -> bytes:
             lo = item.min if item.min is not None else definition.scale_min
             hi = item.max if item.max is not None else definition.scale_max
             allowed = f"{lo}–{hi}" if lo is not None else _("whole number")
+        if item.allow_not_assessed:
+            allowed += ", tidak dinilai"
         help_rows.append((item.id, f"{item.label_for('id')} [{allowed}]"))
     title = f"{definition.id}_v{definition.version}"
     return _workbook([(title, [header]), (_("instructions"), _help_rows(help_rows))])

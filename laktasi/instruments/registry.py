@@ -28,6 +28,7 @@ from laktasi.instruments.definitions.model import (
     KINDS,
     LANGS,
     NAME_RE,
+    NOT_ASSESSED,
     RECALL_CLASSES,
     RESERVED_NAMES,
     RESPONDENTS,
@@ -55,6 +56,7 @@ __all__ = [
     "CATEGORY_CODES",
     "DEFINITIONS_DIR",
     "KINDS",
+    "NOT_ASSESSED",
     "RECALL_CLASSES",
     "RESERVED_NAMES",
     "Band",
@@ -86,7 +88,7 @@ _TOP_KEYS = {
 _ITEM_KEYS = {
     "id", "type", "label", "hint", "required", "choices", "choice_set", "key", "rationale",
     "critical", "critical_reason", "reverse", "constraint", "tags", "group", "relevant",
-    "recall_class", "flags", "source", "confidence", "demo_range",
+    "recall_class", "flags", "source", "confidence", "demo_range", "allow_not_assessed",
 }  # fmt: skip
 
 
@@ -190,6 +192,11 @@ _BUILTIN_CHOICES = {
 }  # fmt: skip
 
 
+STEP_NOT_ASSESSED = Text(
+    "Tidak dinilai (praktik berkelompok/berpakaian)", "Not assessed (group or clothed practice)"
+)
+
+
 def _builtin(key: str) -> tuple[str, tuple[Choice, ...]]:
     list_name, rows = _BUILTIN_CHOICES[key]
     return list_name, tuple(Choice(n, Text(i, e)) for n, i, e in rows)
@@ -242,6 +249,14 @@ def _kind_fields(raw: Mapping, kind: str, itype: str, ctx: dict, fields: dict) -
         if fields["critical"]:
             fields["critical_reason"] = text_field(raw.get("critical_reason"), "critical_reason")
         fields["list_name"], fields["choices"] = _builtin(ctx["step_list"])
+        fields["allow_not_assessed"] = bool_field(raw, "allow_not_assessed", False)
+        if fields["allow_not_assessed"]:
+            if fields["critical"]:
+                raise RulesError("a critical step must always be assessed (allow_not_assessed)")
+            fields["list_name"] = f"{fields['list_name']}_na"
+            fields["choices"] = (*fields["choices"], Choice(NOT_ASSESSED, STEP_NOT_ASSESSED))
+    elif raw.get("allow_not_assessed") is not None:
+        raise RulesError("'allow_not_assessed' is only for checklist steps")
     if kind == "likert":
         fields.update(reverse=bool_field(raw, "reverse", False), list_name="likert_scale",
                       choices=ctx["scale_choices"])  # fmt: skip

@@ -29,6 +29,7 @@ from typing import Any
 
 from laktasi.instruments import recall
 from laktasi.instruments.registry import (
+    NOT_ASSESSED,
     RESERVED_NAMES,
     Band,
     InstrumentDefinition,
@@ -193,6 +194,8 @@ def _normalise_value(definition: InstrumentDefinition, item: Item, value: Any) -
     if item.type == "select_multiple":
         return _multi(item, value)
     if item.type == "step":
+        if item.allow_not_assessed and value == NOT_ASSESSED:
+            return NOT_ASSESSED
         return _in_range(item, _as_int(item, value), 0, definition.scoring["top_level"])
     if item.type == "likert":
         if isinstance(value, bool):
@@ -323,29 +326,47 @@ def _rule_checklist(defn, rules):
         f"kompeten if score ≥ {_fmt(rules['min_pct'])}%"
         + (" and no critical step missed" if rules["critical_must_pass"] else "")
         + "; otherwise belum_kompeten"
+        + (
+            "; steps marked not assessed are left out of the score"
+            if any(it.allow_not_assessed for it in defn.items)
+            else ""
+        )
     )
     return rule, text
 
 
 def _score_checklist(defn, answers, rules, missing, rule):
+    """Points over the assessed steps only: a step marked NOT_ASSESSED (allowed for some
+    steps in group or clothed practice) leaves both the points and the maximum."""
     top = rules["top_level"]
-    points = sum(answers.get(it.id, 0) for it in defn.items)
-    maximum = top * len(defn.items)
+    assessed = [it for it in defn.items if answers.get(it.id) != NOT_ASSESSED]
+    points = sum(answers.get(it.id, 0) for it in assessed)
+    maximum = top * len(assessed)
     pass_level = rules["critical_pass_level"]
-    missed_critical = [i for i in rules["critical_items"] if answers.get(i, 0) < pass_level]
+    missed_critical = [
+        i for i in rules["critical_items"] if _step_points(answers.get(i, 0)) < pass_level
+    ]
     details = {
         "points": points,
         "max_points": maximum,
-        "not_done_items": [it.id for it in defn.items if answers.get(it.id, 0) < top],
+        "not_done_items": [it.id for it in assessed if answers.get(it.id, 0) < top],
+        "not_assessed_items": [it.id for it in defn.items if it not in assessed],
         "missed_critical": missed_critical,
         "rule": rule.rule,
         "rule_text": rule.text,
     }
+    if not maximum:
+        return None, None, details
     if missing and rules["missing"] == "require_complete":
         return None, None, details
     value = Fraction(points, maximum)
     ok = value * 100 >= rules["min_pct"] and not (rules["critical_must_pass"] and missed_critical)
     return value, "kompeten" if ok else "belum_kompeten", details
+
+
+def _step_points(value: Any) -> int:
+    """A step's points; NOT_ASSESSED counts 0 where a step must have been assessed."""
+    return 0 if value == NOT_ASSESSED else int(value or 0)
 
 
 def _rule_smoothness(defn, rules):
@@ -596,7 +617,7 @@ def agreement_pairs(
             continue
         values_a, values_b = [], []
         for a, b in zip(norm_a, norm_b, strict=True):
-            if it.id in a and it.id in b:
+            if it.id in a and it.id in b and NOT_ASSESSED not in (a[it.id], b[it.id]):
                 values_a.append(a[it.id])
                 values_b.append(b[it.id])
         pairs[it.id] = (values_a, values_b)

@@ -15,7 +15,8 @@ from laktasi.instruments import registry, scoring
 from laktasi.instruments.models import Observer, Response, Source, Timepoint
 from laktasi.mothers.models import Companion, Mother
 from laktasi.mothers.services import require_consent
-from laktasi.programs.models import Program, Session
+from laktasi.programs import pregnancy
+from laktasi.programs.models import Attendance, Program, Session
 
 
 def program_rules(*, program: Program | None, instrument: registry.InstrumentDefinition) -> dict:
@@ -47,6 +48,16 @@ def _apply(response: Response, result: scoring.ScoreResult) -> None:
     response.category = result.category or ""
     response.complete = result.complete
     response.details = result.details
+
+
+def _refuse_breast_stimulation_in_pregnancy(*, mother, instrument_id, session) -> None:
+    """No massage/expression checklist for a participant pregnant at the session (FACTS §15)."""
+    if session is None or instrument_id not in pregnancy.POSTPARTUM_ONLY_CHECKLISTS:
+        return
+    attendance = Attendance.objects.filter(session=session, mother=mother).first()
+    reason = pregnancy.checklist_refusal(attendance=attendance, instrument_id=instrument_id)
+    if reason:
+        raise ValidationError(str(reason), code="pregnant")
 
 
 def response_record(
@@ -82,6 +93,8 @@ def response_record(
         raise ValidationError({"instrument_id": str(exc)}) from exc
     if session is not None and program is None:
         program = session.program
+    _refuse_breast_stimulation_in_pregnancy(mother=mother, instrument_id=instrument.id,
+                                            session=session)  # fmt: skip
     if timepoint != Timepoint.FOLLOWUP:
         followup_number = 0
     result = score_answers(instrument=instrument, answers=answers, program=program)

@@ -267,7 +267,18 @@ class MotherForm(forms.ModelForm):
 class BabyForm(forms.ModelForm):
     birth_date = day_field(_("Baby's date of birth"), required=False)
     early_initiation = forms.NullBooleanField(
-        label=_("Put to the breast within one hour"),
+        label=_("Put to the breast within one hour (EIBF)"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))],
+        ),
+    )
+    imd = forms.NullBooleanField(
+        label=_("IMD (skin-to-skin contact for at least one hour)"),
+        help_text=_(
+            "Separate from the first breastfeed: a baby can be put to the breast "
+            "within an hour without a full hour of skin-to-skin."
+        ),
         required=False,
         widget=forms.Select(
             choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))],
@@ -276,7 +287,7 @@ class BabyForm(forms.ModelForm):
 
     class Meta:
         model = Baby
-        fields = ["name", "birth_date", "sex", "birth_weight_g", "early_initiation"]
+        fields = ["name", "birth_date", "sex", "birth_weight_g", "early_initiation", "imd"]
         widgets = {
             "sex": forms.RadioSelect(attrs={"class": "choices inline"}),
             "birth_weight_g": forms.NumberInput(

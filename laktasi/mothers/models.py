@@ -187,8 +187,15 @@ class Baby(TimeStamped):
         blank=True,
         validators=[MinValueValidator(300), MaxValueValidator(7000)],
     )
+    # Two different things, never reported as each other (FACTS §17, review M12): EIBF is the
+    # WHO/UNICEF 2021 outcome "put to the breast within one hour of birth"; IMD is the
+    # procedure of at least one hour of uninterrupted skin-to-skin contact (PP 33/2012 Ps. 9,
+    # PP 28/2024 Ps. 26). Unknown stays None: neither is ever derived from the other.
     early_initiation = models.BooleanField(
-        _("put to the breast within one hour"), null=True, blank=True
+        _("put to the breast within one hour (EIBF)"), null=True, blank=True
+    )
+    imd = models.BooleanField(
+        _("IMD: skin-to-skin contact for at least one hour"), null=True, blank=True
     )
     history = HistoricalRecords()
 

@@ -159,6 +159,12 @@ class Attendance(models.Model):
         on_delete=models.SET_NULL,
         related_name="attendance",
     )
+    # FACTS §15 [U]: a pregnant participant observes and practises on a model or picture.
+    pregnant = models.BooleanField(_("pregnant at this session"), default=False)
+    antenatal_expression_cleared = models.BooleanField(
+        _("bidan has screened her for hand expression before the birth (≥ 37 weeks, low risk)"),
+        default=False,
+    )
 
     class Meta:
         verbose_name = _("attendance")
@@ -173,6 +179,11 @@ class Attendance(models.Model):
     def clean(self) -> None:
         if self.companion_id and self.companion.mother_id != self.mother_id:
             raise ValidationError({"companion": _("This companion belongs to another mother.")})
+        if self.antenatal_expression_cleared and not self.pregnant:
+            raise ValidationError(
+                {"antenatal_expression_cleared": _("Only a pregnant participant is screened "
+                                                   "for hand expression before the birth.")}
+            )  # fmt: skip
 
 
 class Consultation(TimeStamped):

@@ -53,16 +53,31 @@ def enrollment_add(*, program: Program, mother: Mother) -> Enrollment:
 
 
 def attendance_record(
-    *, session: Session, mother: Mother, companion_present: bool, companion=None
+    *,
+    session: Session,
+    mother: Mother,
+    companion_present: bool,
+    companion=None,
+    pregnant: bool | None = None,
+    antenatal_expression_cleared: bool | None = None,
 ) -> Attendance:
-    """Mark a mother present (idempotent); enrols her in the program if needed."""
+    """Mark a mother present (idempotent); enrols her in the program if needed.
+
+    ``pregnant`` and ``antenatal_expression_cleared`` are left as recorded when None; a
+    participant no longer pregnant loses the clearance too.
+    """
     require_processing_allowed(mother=mother)
+    defaults: dict = {"companion_present": companion_present, "companion": companion}
+    if pregnant is not None:
+        defaults["pregnant"] = pregnant
+        if not pregnant:
+            defaults["antenatal_expression_cleared"] = False
+    if antenatal_expression_cleared is not None:
+        defaults["antenatal_expression_cleared"] = antenatal_expression_cleared
     with transaction.atomic():
         enrollment_add(program=session.program, mother=mother)
         attendance, _ = Attendance.objects.update_or_create(
-            session=session,
-            mother=mother,
-            defaults={"companion_present": companion_present, "companion": companion},
+            session=session, mother=mother, defaults=defaults
         )
         attendance.full_clean()
     return attendance
@@ -73,7 +88,12 @@ def attendance_remove(*, session: Session, mother: Mother) -> None:
 
 
 def attendance_set(
-    *, session: Session, mother: Mother, present: bool, companion_present: bool
+    *,
+    session: Session,
+    mother: Mother,
+    present: bool,
+    companion_present: bool,
+    pregnant: bool | None = None,
 ) -> Attendance | None:
     """Tick or untick one mother (and her companion) on a session's attendance list.
 
@@ -89,6 +109,7 @@ def attendance_set(
         mother=mother,
         companion_present=companion_present,
         companion=companion,
+        pregnant=pregnant,
     )
 
 

@@ -19,6 +19,7 @@ from laktasi.mothers.selectors import mother_get
 from laktasi.mothers.views import attach_errors, registration, require_personal_access
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
+from laktasi.programs import pregnancy
 from laktasi.programs.forms import ConsultationForm, EnrolForm
 from laktasi.programs.selectors import (
     attendance_list,
@@ -97,10 +98,25 @@ def _attendance_rows(request, session):
     return [(e.mother, marked.get(e.mother_id)) for e in enrollments]
 
 
-def _ticks(request, mother_pk: int) -> tuple[bool, bool]:
+def _ticks(request, mother_pk: int) -> tuple[bool, bool, bool]:
+    """(present, companion present, pregnant) from the tick list."""
     value = str(mother_pk)
     present = value in request.POST.getlist("present")
-    return present, present and value in request.POST.getlist("companion")
+    return (
+        present,
+        present and value in request.POST.getlist("companion"),
+        present and value in request.POST.getlist("pregnant"),
+    )
+
+
+def _hands_on(session, rows) -> list[tuple]:
+    """Hands-on agenda items with the pregnant participants who observe or use a model."""
+    pregnant = [m for m, a in rows if a is not None and a.pregnant]
+    return [
+        (item, pregnant)
+        for item in session.agenda_items.all()
+        if item.kind in pregnancy.HANDS_ON_AGENDA
+    ]
 
 
 @login_required
@@ -112,10 +128,11 @@ def session_detail_view(request, pk: int):
     if request.method == "POST":
         with transaction.atomic():
             for mother, _row in rows:
-                present, companion = _ticks(request, mother.pk)
+                present, companion, pregnant = _ticks(request, mother.pk)
                 attendance_set(
-                    session=session, mother=mother, present=present, companion_present=companion
-                )
+                    session=session, mother=mother, present=present, companion_present=companion,
+                    pregnant=pregnant,
+                )  # fmt: skip
         messages.success(request, _("Attendance saved."))
         return redirect("programs:session", pk=session.pk)
     context = {
@@ -123,6 +140,8 @@ def session_detail_view(request, pk: int):
         "rows": rows,
         "present_count": sum(1 for _m, a in rows if a is not None),
         "total": len(rows),
+        "hands_on": _hands_on(session, rows),
+        "pregnant_note": pregnancy.PREGNANT_PRACTICE_NOTE,
     }
     return render(request, "programs/session.html", context)
 
@@ -136,10 +155,11 @@ def attendance_toggle_view(request, pk: int, mother_pk: int):
     mother = mother_get(user=request.user, pk=mother_pk)
     if not enrollment_list(user=request.user, program=session.program).filter(mother=mother):
         raise Http404
-    present, companion = _ticks(request, mother.pk)
+    present, companion, pregnant = _ticks(request, mother.pk)
     attendance = attendance_set(
-        session=session, mother=mother, present=present, companion_present=companion
-    )
+        session=session, mother=mother, present=present, companion_present=companion,
+        pregnant=pregnant,
+    )  # fmt: skip
     if not request.htmx:
         return redirect("programs:session", pk=session.pk)
     context = {
@@ -149,6 +169,7 @@ def attendance_toggle_view(request, pk: int, mother_pk: int):
         "present_count": attendance_list(user=request.user, session=session).count(),
         "total": enrollment_list(user=request.user, program=session.program).count(),
         "oob": True,
+        "pregnant_note": pregnancy.PREGNANT_PRACTICE_NOTE,
     }
     return render(request, "programs/_attendance_row.html", context)
 

@@ -21,8 +21,8 @@ AGE_GROUPS = (("lt20", _("under 20")), ("20_35", _("20–35")), ("gt35", _("over
 BABY_AGE_GROUPS = (
     ("d0_7", _("0–7 days")),
     ("d8_28", _("8–28 days")),
-    ("m1_3", _("29 days to 3 months")),
-    ("m3_6", _("3 to 6 months")),
+    ("m1_3", _("29 days to < 3 months")),  # < 91 days; groups never overlap (review L19)
+    ("m3_6", _("3 to < 6 months")),
     ("m6", _("6 months or more")),
 )
 

@@ -82,7 +82,7 @@ def test_alerts_cover_recall_referral_smoothness_and_missed_visits(world, today)
     baby = new_baby(mother, age_days=40)
     visits = scheduled(baby)
     # d1_3 and d7 missed, d14 done with honey water and mastitis signs; d28 missed
-    record(visits["d14"], status="prelacteal", problems=["mastitis_signs"])
+    record(visits["d14"], status="prelacteal", problems=["mastitis_signs", "baby_not_gaining"])
     response_record(
         mother=mother,
         instrument_id="milk_smoothness",
@@ -110,6 +110,7 @@ def test_alerts_cover_recall_referral_smoothness_and_missed_visits(world, today)
     )
     tasks = task_list(user=world.users["kader"], today=today)
     assert set(tasks.alerts[baby.pk]) == {
+        "mastitis_signs",  # a danger sign: same day (FACTS §12, §13)
         "not_exclusive",
         "formula_or_prelacteal",
         "referral",

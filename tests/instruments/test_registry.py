@@ -60,7 +60,7 @@ def test_knowledge_test_has_twenty_plus_balanced_items_with_rationales():
 
 
 def test_oxytocin_checklist_critical_steps_are_facts_items_7_to_11():
-    d = registry.get("oxytocin_massage_checklist")
+    d = registry.get("oxytocin_massage_checklist", "1")
     assert len(d.items) == 15
     critical = [n for n, it in enumerate(d.items, start=1) if it.critical]
     assert critical == [7, 8, 9, 10, 11]

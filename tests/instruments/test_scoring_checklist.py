@@ -10,7 +10,7 @@ from laktasi.instruments import registry
 from laktasi.instruments.scoring import AnswerError, agreement_pairs, score
 from tests.instruments.helpers import write_definition
 
-OXY = registry.get("oxytocin_massage_checklist")
+OXY = registry.get("oxytocin_massage_checklist", "1")  # v2: test_instrument_versions_v2.py
 MARMET = registry.get("marmet_checklist")
 
 

@@ -9,7 +9,7 @@ import pytest
 from laktasi.instruments import registry
 from laktasi.instruments.scoring import score
 
-SMOOTH = registry.get("milk_smoothness")
+SMOOTH = registry.get("milk_smoothness", "1")  # v1 rules; v2 in test_instrument_versions_v2.py
 SIGNS = [it.id for it in SMOOTH.items if it.type == "sign"]
 
 

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Literal
 
 from django.http import Http404, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from laktasi.accounts import policy
 from laktasi.api.problems import Problem, ProblemError
@@ -54,6 +54,12 @@ class IndicatorsOut(Schema):
     children: dict[str, str]
     feeding: dict[str, dict[str, int]]
     visits: dict[str, dict[str, int]]
+    eibf: dict[str, dict[str, int]] = Field(
+        ..., description="Put to the breast within one hour (EIBF): yes / no / unknown."
+    )
+    imd: dict[str, dict[str, int]] = Field(
+        ..., description="IMD, skin-to-skin for at least one hour: yes / no / unknown."
+    )
     tables: list[TableOut]
 
 
@@ -84,6 +90,8 @@ def indicators(
         "children": data.children,
         "feeding": data.feeding,
         "visits": data.visits,
+        "eibf": data.eibf,
+        "imd": data.imd,
         "tables": [
             {"key": t.key, "title": str(t.title), "columns": [str(c) for c in t.columns],
              "rows": [[c if isinstance(c, int | float) or c is None else str(c) for c in row]

@@ -16,6 +16,7 @@ from laktasi.api.selectors import idempotency_lookup
 from laktasi.api.services import idempotency_claim
 from laktasi.api.types import Id
 from laktasi.followups.models import Visit
+from laktasi.followups.rules import alert_level
 from laktasi.followups.selectors import task_list, task_state, visit_get, visit_list
 from laktasi.followups.services import visit_record
 from laktasi.instruments.models import Source
@@ -45,6 +46,7 @@ class VisitOut(Schema):
     massage_done: bool | None
     massage_by: str
     weight_g: int | None
+    wet_nappies: int | None
     referral_made: bool
     notes: str
 
@@ -76,6 +78,9 @@ class VisitRecordIn(Schema):
     massage_done: bool | None = None
     massage_by: str = Field("", max_length=16)
     weight_g: int | None = Field(None, ge=500, le=15000)
+    wet_nappies: int | None = Field(
+        None, ge=0, le=40, description="Wet nappies in the last 24 hours (judged by day of life)."
+    )
     referral_made: bool = False
     notes: str = Field("", max_length=500)
 
@@ -86,8 +91,18 @@ class TaskOut(Schema):
     alerts: list[str]
 
 
+class UrgentOut(Schema):
+    baby: int
+    mother: Id
+    level: str = Field(..., description="same_day or within_a_day")
+    alerts: list[str]
+
+
 class TasksOut(Schema):
     today: date
+    urgent: list[UrgentOut] = Field(
+        ..., description="Danger signs and weight referrals: the bidan today or within a day."
+    )
     due_today: list[TaskOut]
     overdue: list[TaskOut]
     upcoming: list[TaskOut]
@@ -152,6 +167,7 @@ def visit_record_endpoint(request, visit_id: Id, payload: VisitRecordIn, respons
             massage_done=payload.massage_done,
             massage_by=payload.massage_by,
             weight_g=payload.weight_g,
+            wet_nappies=payload.wet_nappies,
             referral_made=payload.referral_made,
             notes=payload.notes,
             source=Source.API,
@@ -179,6 +195,15 @@ def tasks(request, today: date | None = None):
 
     return {
         "today": found.today,
+        "urgent": [
+            {
+                "baby": baby.pk,
+                "mother": baby.mother_id,
+                "level": alert_level(codes[0]),
+                "alerts": codes,
+            }
+            for baby, codes in found.urgent
+        ],  # fmt: skip
         "due_today": rows(found.due_today),
         "overdue": rows(found.overdue),
         "upcoming": rows(found.upcoming),

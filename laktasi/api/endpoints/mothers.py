@@ -38,7 +38,12 @@ class BabyOut(Schema):
     birth_date: date
     sex: str
     birth_weight_g: int | None
-    early_initiation: bool | None
+    early_initiation: bool | None = Field(
+        None, description="EIBF: put to the breast within one hour of birth (WHO/UNICEF 2021)."
+    )
+    imd: bool | None = Field(
+        None, description="IMD: skin-to-skin contact for at least one hour (not the same as EIBF)."
+    )
 
 
 class CompanionOut(Schema):
@@ -101,7 +106,12 @@ class BabyIn(Schema):
     birth_date: date
     sex: str = Field(..., pattern="^[FM]$")
     birth_weight_g: int | None = Field(None, ge=300, le=7000)
-    early_initiation: bool | None = None
+    early_initiation: bool | None = Field(
+        None, description="EIBF: put to the breast within one hour of birth (WHO/UNICEF 2021)."
+    )
+    imd: bool | None = Field(
+        None, description="IMD: skin-to-skin contact for at least one hour (not the same as EIBF)."
+    )
 
 
 class CompanionIn(Schema):

@@ -75,6 +75,8 @@ class AttendanceOut(Schema):
     mother: Id
     companion_present: bool
     companion: int | None
+    pregnant: bool
+    antenatal_expression_cleared: bool
 
     @staticmethod
     def resolve_session(obj) -> int:
@@ -93,6 +95,16 @@ class AttendanceIn(Schema):
     mother: Id
     companion_present: bool = False
     companion: Id | None = Field(None, description="Defaults to her first companion.")
+    pregnant: bool | None = Field(
+        None,
+        description="Pregnant at this session: she observes and practises on a model; no "
+        "massage or hand-expression checklist is recorded for her. Omitted = unchanged.",
+    )
+    antenatal_expression_cleared: bool | None = Field(
+        None,
+        description="The bidan has screened her for hand expression before the birth "
+        "(>= 37 weeks, low risk). Omitted = unchanged.",
+    )
 
 
 @router.get("/programs", response=list[ProgramOut], summary="Programs")
@@ -155,5 +167,6 @@ def attendance_create(request, session_id: Id, payload: AttendanceIn):
         companion = mother.companions.first()
     return attendance_record(
         session=session, mother=mother, companion_present=payload.companion_present,
-        companion=companion,
+        companion=companion, pregnant=payload.pregnant,
+        antenatal_expression_cleared=payload.antenatal_expression_cleared,
     )  # fmt: skip

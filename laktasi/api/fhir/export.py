@@ -363,6 +363,8 @@ class BundleWriter:
             extensions.append(_e("birth-weight-g", "Integer", b.birth_weight_g))
         if b.early_initiation is not None:
             extensions.append(_e("early-initiation", "Boolean", b.early_initiation))
+        if b.imd is not None:
+            extensions.append(_e("imd-skin-to-skin-1h", "Boolean", b.imd))
         self.add(url, {
             "resourceType": "Patient",
             "identifier": [{"use": "usual", "system": sid("baby"), "value": key}],
@@ -493,7 +495,12 @@ class BundleWriter:
             "subject": _ref(mother_url),
             "partOf": _ref(session_url),
             "participant": participant,
-            "extension": [_e("companion-present", "Boolean", a.companion_present)],
+            "extension": [
+                _e("companion-present", "Boolean", a.companion_present),
+                *([_e("pregnant", "Boolean", True)] if a.pregnant else []),
+                *([_e("antenatal-expression-cleared", "Boolean", True)]
+                  if a.antenatal_expression_cleared else []),
+            ],
         })  # fmt: skip
 
     # -- instruments
@@ -552,6 +559,7 @@ class BundleWriter:
             _e("massage-done", "Boolean", v.massage_done) if v.massage_done is not None else None,
             _e("massage-by", "Code", v.massage_by) if v.massage_by else None,
             _e("weight-g", "Integer", v.weight_g) if v.weight_g is not None else None,
+            _e("wet-nappies", "Integer", v.wet_nappies) if v.wet_nappies is not None else None,
             _e("referral-made", "Boolean", v.referral_made),
             _e("notes", "String", v.notes) if v.notes else None,
         ]  # fmt: skip

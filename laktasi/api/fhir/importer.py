@@ -221,6 +221,7 @@ class Importer:
             sex=codes.GENDER_BACK.get(res.get("gender"), ""),
             birth_weight_g=_ext(res, "birth-weight-g"),
             early_initiation=_ext(res, "early-initiation"),
+            imd=_ext(res, "imd-skin-to-skin-1h"),
         )
 
     def companion(self, res: dict, key: str) -> Companion:
@@ -353,7 +354,9 @@ class Importer:
         _row, created = Attendance.objects.get_or_create(
             session=session, mother=mother,
             defaults={"companion_present": _ext(res, "companion-present", False),
-                      "companion": companion},
+                      "companion": companion, "pregnant": _ext(res, "pregnant", False),
+                      "antenatal_expression_cleared":
+                          _ext(res, "antenatal-expression-cleared", False)},
         )  # fmt: skip
         self._created("attendance", created)
 
@@ -378,7 +381,8 @@ class Importer:
             mode=_ext(res, "visit-mode", ""), age_days=_ext(res, "age-days"),
             age_months=_ext(res, "age-months"), problems=_exts(res, "problem"),
             massage_done=_ext(res, "massage-done"), massage_by=_ext(res, "massage-by", ""),
-            weight_g=_ext(res, "weight-g"), referral_made=_ext(res, "referral-made", False),
+            weight_g=_ext(res, "weight-g"), wet_nappies=_ext(res, "wet-nappies"),
+            referral_made=_ext(res, "referral-made", False),
             notes=_ext(res, "notes", ""),
         )  # fmt: skip
         visit.full_clean()

@@ -81,7 +81,9 @@ COLUMNS = {
     "baby_birth_date": ["baby_birth_date", "tanggal_lahir_bayi"],
     "baby_sex": ["baby_sex", "jenis_kelamin_bayi"],
     "baby_birth_weight_g": ["baby_birth_weight_g", "berat_lahir_bayi_g", "bb_lahir_g"],
-    "baby_early_initiation": ["baby_early_initiation", "imd"],
+    # EIBF and IMD are separate columns (FACTS §17): an "imd" column is IMD, never EIBF.
+    "baby_early_initiation": ["baby_early_initiation", "eibf", "menyusu_1_jam"],
+    "baby_imd": ["baby_imd", "imd"],
     "companion_relationship": ["companion_relationship", "hubungan_pendamping"],
     "companion_name": ["companion_name", "nama_pendamping"],
     "companion_phone": ["companion_phone", "hp_pendamping"],
@@ -260,11 +262,12 @@ class MothersImporter(Importer):
         sex = self._choice(cells, "baby_sex", plan, row, errors)
         weight = p(cells, "baby_birth_weight_g", parse_int, plan, row, errors)
         early = p(cells, "baby_early_initiation", parse_bool, plan, row, errors)
+        imd = p(cells, "baby_imd", parse_bool, plan, row, errors)
         name = normalise_name(self._get(cells, "baby_name"))
         if birth is None and not (sex or weight or name):
             return None
         baby = {"name": name, "birth_date": birth, "sex": sex, "birth_weight_g": weight,
-                "early_initiation": early}  # fmt: skip
+                "early_initiation": early, "imd": imd}  # fmt: skip
         try:
             Baby(**baby).full_clean(exclude=["mother"])
         except ValidationError as exc:

@@ -256,9 +256,14 @@ def _choice_value(item: registry.Item, text: str, labels: FormLabels) -> str:
     return text
 
 
+NOT_ASSESSED_WORDS = {"not_assessed", "not assessed", "tidak dinilai", "tidak_dinilai"}
+
+
 def _answer(item: registry.Item, raw: Any, labels: FormLabels) -> Any:
     if raw is FORMULA:
         raise CellError(_("Formulas are not read; copy the column and paste it as values."))
+    if item.allow_not_assessed and clean_text(raw).lower() in NOT_ASSESSED_WORDS:
+        return registry.NOT_ASSESSED
     if item.type in ("step", "likert", "integer"):
         return parse_int(raw)
     text = clean_text(raw)

@@ -123,6 +123,9 @@ class Band:
     label: Text
 
 
+NOT_ASSESSED = "not_assessed"  # a checklist step the observer could not assess
+
+
 @dataclass(frozen=True)
 class Item:
     """One question, statement, checklist step or sign of an instrument."""
@@ -150,6 +153,9 @@ class Item:
     flags: tuple[str, ...] = ()
     demo_range: tuple[int, int] | None = None
     placeholder: Text | None = None
+    # checklist steps only: the observer may answer NOT_ASSESSED (e.g. group practice over
+    # clothing); the step then leaves the score's denominator. Never a critical step.
+    allow_not_assessed: bool = False
 
     def label_for(self, lang: str = "id") -> str:
         """The item text in ``lang``; licensed items without text give their slot placeholder."""

@@ -335,9 +335,11 @@ class OutcomeSections:
         table, margins = self.margins_table(
             inst,
             "smoothness",
-            self.caption_table(_("Breastfeeding smoothness before and after oxytocin massage")),
-            _("Before massage"),
-            _("After massage"),
+            # "before and after the program", never "after the massage": a one-group pre/post
+            # design cannot attribute the change to the massage (content review M14).
+            self.caption_table(_("Breastfeeding smoothness before and after the program")),
+            _("Before the program"),
+            _("After the program"),
         )
         self.numbers["smoothness"] = margins
         blocks.append(table)

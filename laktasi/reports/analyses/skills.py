@@ -9,6 +9,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from laktasi import stats
+from laktasi.instruments.registry import NOT_ASSESSED
 from laktasi.instruments.scoring import is_relevant
 from laktasi.reports import charts
 from laktasi.reports.analyses.common import (
@@ -88,12 +89,17 @@ class SkillSections:
         d = inst.definition
         top = d.scoring.get("top_level", 1)
         critical = set(d.scoring.get("critical_items", ()))
-        n = len(post)
         rates = []
         for no, item in enumerate(d.items, start=1):
-            done = sum(1 for r in post.values() if int(r.answers.get(item.id, 0) or 0) >= top)
+            # a step marked "not assessed" (group/clothed practice) is out of that step's N
+            values = [r.answers.get(item.id, 0) for r in post.values()]
+            values = [int(v or 0) for v in values if v != NOT_ASSESSED]
+            n = len(values)
+            if not n:
+                continue
+            done = sum(1 for v in values if v >= top)
             row = stats.frequency_table([done, n - done], ["done", "missed"]).rows[0]
-            rates.append((row.rounded, no, item, done))
+            rates.append((row.rounded, no, item, done, n))
         rates.sort(key=lambda t: (t[0], t[1]))
         body = tuple(
             (
@@ -103,22 +109,22 @@ class SkillSections:
                 Cell(f"{done}/{n}", value=done, align="right"),
                 pct_cell(rate, self.lang),
             )
-            for rate, no, item, done in rates
+            for rate, no, item, done, n in rates
         )
         table = Table(
             f"{inst.id[:22]}_items",
             self.caption_table(
                 _("%(instrument)s: steps done correctly, the most often missed first (n = %(n)s)")
-                % {"instrument": inst.title, "n": n}
+                % {"instrument": inst.title, "n": len(post)}
             ),
             (head(_("Step"), _("What is observed"), _("Critical"), _("Done"), "%"),),
             body,
         )
         spec = charts.HBarsSpec(
-            tuple(f"{no}. {self._short(item.label_for(self.lang))}" for _r, no, item, _d in rates),
+            tuple(f"{no}. {self._short(item.label_for(self.lang))}" for _r, no, item, *_x in rates),
             tuple(r for r, *_x in rates),
             tuple(pct_text(r, self.lang) for r, *_x in rates),
-            tuple(item.id in critical for _r, _n, item, _d in rates),
+            tuple(item.id in critical for _r, _n, item, *_x in rates),
             _("% done correctly"),
             _("critical step"),
             _("other step"),

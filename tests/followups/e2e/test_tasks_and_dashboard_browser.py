@@ -59,7 +59,7 @@ def test_viewer_reads_the_dashboard_and_downloads_a_table(live_server, phone, wo
     login(page, live_server.url, "viewer", PASSWORD)
     assert page.locator("nav.mainnav a[href$='/kunjungan/tugas/']").count() == 0
     page.click("nav.mainnav a[href$='/dasbor/']")
-    assert page.locator("#indicators svg.chart").count() == 3
+    assert page.locator("#indicators svg.chart").count() == 4  # EBF, MixMF, EIBF, IMD
     assert page.locator("#survival svg.chart").count() == 3
     assert page.locator("#table-indicators tbody tr").count() >= 2
     assert "Siti Melati" not in page.content()
@@ -76,3 +76,28 @@ def test_viewer_reads_the_dashboard_and_downloads_a_table(live_server, phone, wo
         page.locator("#indicators .downloads a", has_text="CSV").click()
     download = info.value
     assert download.suggested_filename == "laktasi-indicators.csv"
+
+
+def test_cadre_records_a_danger_sign_and_sees_it_red_at_the_top(live_server, phone, world, field):
+    page = phone
+    login(page, live_server.url, "kader", PASSWORD)
+    visit = field["due"].visits.get(key="d7")
+    page.goto(f"{live_server.url}/kunjungan/{visit.pk}/catat/")
+    for radio in page.locator(".recall-item input[value=no]").all():
+        radio.check()
+    page.check("input[name=recall_breastfed_yesterday][value=yes]")
+    page.check("input[name=mode][value=home]")
+    page.check("input[name=danger_baby][value=very_sleepy]")
+    page.fill("input[name=wet_nappies]", "3")
+    shot(page, "followups-record-danger-360")
+    page.click("form.visit-form button[type=submit]")
+    page.wait_for_url("**/kunjungan/tugas/")
+    urgent = page.locator("#urgent")
+    assert urgent.count() == 1
+    box = urgent.bounding_box()
+    assert box["width"] <= 360
+    assert box["y"] < page.locator("nav.task-jump").bounding_box()["y"]
+    colour = urgent.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert colour != "rgba(0, 0, 0, 0)"
+    assert urgent.locator(".alerts li").count() == 2  # the sign and the nappy count
+    shot(page, "followups-tasks-urgent-360")
