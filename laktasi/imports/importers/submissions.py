@@ -116,6 +116,19 @@ def _pct(value: float | None) -> str:
 def apply_updates(updates: list[Update], *, user, job) -> None:
     """Write each update through the model (its history keeps the previous version)."""
     by_pk = Response.objects.in_bulk([u.pk for u in updates])
+    # Imported rows are written without history records (see write_rows): keep the version
+    # being replaced as the first one, so the history shows what the edit changed.
+    with_history = set(
+        Response.history.filter(id__in=list(by_pk)).values_list("id", flat=True).distinct()
+    )
+    first = [r for pk, r in by_pk.items() if pk not in with_history]
+    for response in first:
+        response._history_date = response.created_at
+    Response.history.bulk_history_create(
+        first, default_user=None, default_change_reason="imported"
+    )
+    for response in first:
+        del response._history_date  # the update's own record is dated now
     versions = []
     for upd in updates:
         response = by_pk[upd.pk]
