@@ -66,7 +66,8 @@ def test_unknown_label_of_a_step_item_names_the_answers_expected(world, tmp_path
     assert job.status == ImportStatus.REFUSED
     (error,) = job.errors
     assert error["column"] == header[col]
-    assert "«Dilakukan dengan benar»" in error["message"] and "Sudah" in error["message"]
+    assert "«Dilakukan dengan benar»" in error["message"]
+    assert "Sudah" in error["message"]
 
 
 def with_summary_columns(instrument_id, header, rows, sent):
@@ -123,7 +124,8 @@ def test_ambiguous_labels_are_refused_and_unknown_ones_named():
     with translation.override("en"), pytest.raises(CellError) as exc:
         multi_value(item, "Air gula", labels)
     assert "more than one way" in exc.value.render()
-    assert "sugar_water" in exc.value.render() and "honey+tea" in exc.value.render()
+    assert "sugar_water" in exc.value.render()
+    assert "honey+tea" in exc.value.render()
     assert multi_value(item, "Madu Teh", real) == ["honey", "tea"]
     with translation.override("en"), pytest.raises(CellError) as exc:
         multi_value(item, "Madu Sirup", real)
@@ -143,7 +145,8 @@ def test_ambiguous_cell_is_refused_naming_the_column(world, tmp_path, monkeypatc
     rows[0][header.index("grp/prelacteal_given")] = "yes"
     with translation.override("en"):
         job, _ = run_import(write_csv(tmp_path / "a.csv", header, rows), program=world.program)
-    assert job.status == ImportStatus.REFUSED and Response.objects.count() == 0
+    assert job.status == ImportStatus.REFUSED
+    assert Response.objects.count() == 0
     (error,) = job.errors
     assert error["column"] == "grp/prelacteal_types"
     assert "more than one way" in error["message"]
@@ -166,7 +169,8 @@ def test_missing_question_column_is_never_scored_as_wrong(world, tmp_path):
     assert Response.objects.count() == 0
     assert job.missing_items == ["k03_water_hot_weather"]
     note = next(n for n in job.notes if "k03_water_hot_weather" in n)
-    assert "not a wrong answer" in note and "knowledge category" in note
+    assert "not a wrong answer" in note
+    assert "knowledge category" in note
     # accepted: stored without the question and without score or category
     importjob_accept_incomplete(job=job, accept=True)
     job.status = ImportStatus.PREVIEWED
@@ -190,7 +194,8 @@ def test_cli_refuses_missing_columns_in_english_then_accepts(world, tmp_path):
         call_command("import", str(path), "--program", str(world.program.pk), "--lang", "en",
                      "--no-progress")  # fmt: skip
     assert "questions are missing from the file" in str(exc.value)
-    assert dropped.removeprefix("grp/") in str(exc.value) and "--accept-incomplete" in str(exc.value)
+    assert dropped.removeprefix("grp/") in str(exc.value)
+    assert "--accept-incomplete" in str(exc.value)
     assert Response.objects.count() == 0
     call_command("import", str(path), "--program", str(world.program.pk), "--lang", "en",
                  "--no-progress", "--accept-incomplete")  # fmt: skip
@@ -273,7 +278,8 @@ def test_edited_submission_updates_with_history_and_never_duplicates(world, tmp_
     assert any("k01_ebf_definition: true → false" in n for n in job.notes)
     after = Response.objects.get()
     assert (after.pk, after.submission_uuid) == (before.pk, sent[0]["uuid"])
-    assert after.answers["k01_ebf_definition"] == "false" and after.score_pct < 100
+    assert after.answers["k01_ebf_definition"] == "false"
+    assert after.score_pct < 100
     assert after.history.count() == 2
     assert after.history.earliest().history_date < after.history.latest().history_date
     assert SubmissionVersion.objects.filter(response=after).count() == 1

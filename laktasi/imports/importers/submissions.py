@@ -124,9 +124,7 @@ def apply_updates(updates: list[Update], *, user, job) -> None:
     first = [r for pk, r in by_pk.items() if pk not in with_history]
     for response in first:
         response._history_date = response.created_at
-    Response.history.bulk_history_create(
-        first, default_user=None, default_change_reason="imported"
-    )
+    Response.history.bulk_history_create(first, default_user=None, default_change_reason="imported")
     for response in first:
         del response._history_date  # the update's own record is dated now
     versions = []
