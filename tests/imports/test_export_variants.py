@@ -349,3 +349,22 @@ def test_web_preview_names_missing_columns_and_commits_only_when_accepted(client
     job.refresh_from_db()
     assert (job.status, job.created) == (ImportStatus.COMMITTED, 1)
     assert Response.objects.get().score_pct is None
+
+
+def test_cli_preview_shows_updates_and_normalised_identifiers(world, tmp_path, capsys):
+    ident = world.mothers["melati"].identifier
+    header, rows, sent = kobo_export("knowledge_test", subs(world, "pre"), flavour="odk")
+    run_import(write_csv(tmp_path / "v1.csv", header, rows), program=world.program)
+    edited(header, rows, id_cols=["meta-instanceID"], answers_change={})
+    rows[0][header.index("grp-k02_medicines_ors_allowed")] = (
+        "false" if sent[0]["answers"]["k02_medicines_ors_allowed"] == "true" else "true"
+    )
+    rows[0][header.index("mother_id")] = ident.lower()
+    path = write_csv(tmp_path / "v2.csv", header, rows)
+    call_command("import", str(path), "--program", str(world.program.pk), "--lang", "en",
+                 "--dry-run", "--no-progress")  # fmt: skip
+    out = capsys.readouterr().out
+    assert "1 submissions were edited since they were imported" in out
+    assert "k02_medicines_ors_allowed:" in out
+    assert f"«{ident.lower()}» → {ident} (rows 2)" in out
+    assert "updated 1" in out

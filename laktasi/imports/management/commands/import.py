@@ -22,6 +22,7 @@ from laktasi.imports.services import (
     importjob_commit,
     importjob_create,
     importjob_preview,
+    preview_notes,
 )
 from laktasi.places.models import Facility
 from laktasi.programs.models import Program
@@ -156,7 +157,7 @@ class Command(BaseCommand):
             )
         if plan.file_error:
             out.write(_("File problem: %(msg)s") % {"msg": plan.file_error})
-        for note in plan.notes:
+        for note in plan.notes + preview_notes(plan):
             out.write(note)
         shown = 0
         for e in plan.errors:
