@@ -243,6 +243,21 @@ def test_approved_submission_replaces_a_not_approved_one_imported_before(world, 
     assert stored.answers == sent2[0]["answers"]
     assert stored.history.count() == 2
     assert any("replaces a submission marked Not approved" in n for n in job.notes)
+    assert not any("laktasi still holds them" in n for n in job.notes)
+
+
+def test_not_approved_submission_imported_before_is_reported_when_nothing_replaces_it(
+    world, tmp_path
+):
+    header, rows, _ = kobo_export("knowledge_test", subs(world, "pre"), seed=2)
+    run_import(write_csv(tmp_path / "first.csv", header, rows), program=world.program)
+    set_review(header, rows, ["validation_status_not_approved"])
+    with translation.override("en"):
+        job, _ = run_import(write_csv(tmp_path / "again.csv", header, rows),
+                            program=world.program)  # fmt: skip
+    assert (job.skipped, job.updated) == (1, 0)
+    assert any("Rows 2 were imported before they were marked Not approved" in n
+               for n in job.notes)  # fmt: skip
 
 
 def edited(header, rows, *, id_cols, answers_change):

@@ -427,7 +427,6 @@ class ResponsesImporter(Importer):
                 )
         refused = {u for _row, u in self._not_approved if u is not None}
         stored = submissions.stored_responses([c.uuid for c in candidates] + sorted(refused))
-        self._note_not_approved(plan, stored)
         edits = [
             c.version for c in candidates if c.uuid in stored and c.version not in (None, c.uuid)
         ]
@@ -510,6 +509,7 @@ class ResponsesImporter(Importer):
                     plan.versions.append((c.uuid, c.version))
             elif not self._update(c, target, record, plan):
                 plan.skipped += 1
+        self._note_not_approved(plan, stored)
 
     def _withheld_details(self, plan: Plan, scorer, details_json):
         """The stored outcome of every row when scored questions have no column (None when
@@ -545,10 +545,13 @@ class ResponsesImporter(Importer):
         return True
 
     def _note_not_approved(self, plan: Plan, stored) -> None:
+        """List the rows skipped as Not approved, and those laktasi still holds from an
+        earlier import (unless an approved submission of this file replaces them)."""
         if not self._not_approved:
             return
+        replaced = {u.pk for u in plan.updates}  # only an approved row updates such a pk
         rows = [r for r, _u in self._not_approved]
-        earlier = [r for r, u in self._not_approved if u in stored]
+        earlier = [r for r, u in self._not_approved if u in stored and stored[u].pk not in replaced]
         plan.notes.append(
             str(_("Skipped, marked Not approved in KoboToolbox: rows %(rows)s."))
             % {"rows": _rows(rows)}
