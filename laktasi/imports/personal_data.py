@@ -13,7 +13,7 @@ import zipfile
 
 from django.db.models import Q
 
-from laktasi.imports.models import ImportJob, ImportRowKey
+from laktasi.imports.models import ImportJob, ImportRowKey, SubmissionVersion
 from laktasi.privacy.registry import declare
 from laktasi.privacy.services import scrub
 
@@ -55,4 +55,6 @@ def erase_import_data(*, mother, strings: list[str]) -> int:
 
 
 declare(ImportRowKey, path="mother", fields={})
+# Only the instance IDs of imported edits (no personal field); goes with the response.
+declare(SubmissionVersion, path="response__mother", fields={})
 declare(ImportJob, path=None, erase=erase_import_data)
