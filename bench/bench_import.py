@@ -131,7 +131,7 @@ def child(rows: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from laktasi.imports.importers.responses import ResponseRows
+    from laktasi.imports.importers.rows import ResponseRows
     from laktasi.imports.services import importjob_commit, importjob_create
     from laktasi.instruments.models import Response
 

@@ -33,7 +33,11 @@ WAIT_SECONDS = 2.0
 MSG_INTERRUPTED = _(
     "The last attempt was interrupted (the server stopped); nothing was written. Start it again."
 )
-MSG_FAILED = _("The import stopped because of an error; nothing was written. Try again.")
+MSG_FAILED = _(
+    "The import stopped because of an error in laktasi (recorded for the administrator); "
+    "nothing was written. Trying again will not help: tell your administrator the file name "
+    "and the time."
+)
 
 
 def running_count(*, user) -> int:

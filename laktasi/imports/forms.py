@@ -77,3 +77,10 @@ class CommitForm(forms.Form):
         label=_("Import the valid rows only, and give me the rejected rows back to fix"),
         required=False,
     )
+    accept_incomplete = forms.BooleanField(
+        label=_(
+            "Import the responses without the missing questions: they are stored without "
+            "score or category"
+        ),
+        required=False,
+    )

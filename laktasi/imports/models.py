@@ -77,6 +77,11 @@ class ImportJob(models.Model):
     instrument_id = models.CharField(_("instrument"), max_length=64, blank=True)
     instrument_version = models.CharField(_("instrument version"), max_length=16, blank=True)
     valid_only = models.BooleanField(_("import valid rows only"), default=False)
+    accept_incomplete = models.BooleanField(
+        _("accept responses without the missing questions (no score or category)"),
+        default=False,
+    )
+    missing_items = models.JSONField(_("questions missing from the file"), default=list, blank=True)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
@@ -145,3 +150,28 @@ class ImportedMother(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.mother_id}"
+
+
+class SubmissionVersion(models.Model):
+    """A version of an edited KoboToolbox / ODK Central submission that has been imported.
+
+    The response's ``submission_uuid`` is the submission's stable identity (KoboToolbox
+    ``meta/rootUuid`` or ``_uuid``, ODK Central ``KEY``); each edit has a new instance ID
+    (``meta/instanceID``). Recording the versions imported lets a later import tell a new edit
+    (an update, shown in the preview) from one already applied, so a correction made in
+    laktasi since is not overwritten by re-importing an old file.
+    """
+
+    version_uuid = models.UUIDField(_("version (instance ID)"), unique=True)
+    response = models.ForeignKey("instruments.Response", on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported submission version")
+        verbose_name_plural = _("imported submission versions")
+
+    def __str__(self) -> str:
+        return str(self.version_uuid)

@@ -17,7 +17,7 @@ import zipfile
 
 from django.db.models import Q
 
-from laktasi.imports.models import ImportedMother, ImportJob, ImportRowKey
+from laktasi.imports.models import ImportedMother, ImportJob, ImportRowKey, SubmissionVersion
 from laktasi.imports.storage import file_bytes, file_discard
 from laktasi.privacy.registry import declare
 from laktasi.privacy.services import scrub
@@ -90,4 +90,6 @@ def erase_import_data(*, mother, strings: list[str]) -> int:
 
 declare(ImportRowKey, path="mother", fields={})
 declare(ImportedMother, path="mother", fields={})
+# Only the instance IDs of imported edits (no personal field); goes with the response.
+declare(SubmissionVersion, path="response__mother", fields={})
 declare(ImportJob, path=None, erase=erase_import_data)

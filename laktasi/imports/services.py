@@ -42,6 +42,7 @@ MSG_FILE_GONE = _(
     "The uploaded file is no longer kept (it was imported, erased or past its retention "
     "period). Upload it again."
 )
+MAX_DETAIL = 50  # lines of identifiers and updates shown in a preview
 AUTO = "auto"
 
 
@@ -106,6 +107,7 @@ def _context(job: ImportJob) -> Context:
         facility=job.facility,
         instrument_id=job.instrument_id,
         instrument_version=job.instrument_version,
+        accept_incomplete=job.accept_incomplete,
     )
 
 
@@ -166,7 +168,8 @@ def _record(job: ImportJob, plan: Plan, status: str) -> None:
     )
     job.skipped, job.rejected = counts["skipped"], counts["rejected"]
     job.errors = [e.to_dict() for e in plan.errors[:MAX_STORED_ERRORS]]
-    job.notes = ([plan.file_error] if plan.file_error else []) + plan.notes
+    job.notes = ([plan.file_error] if plan.file_error else []) + plan.notes + preview_notes(plan)
+    job.missing_items = plan.missing_items
     job.instrument_id = plan.instrument_id or job.instrument_id
     job.instrument_version = plan.instrument_version or job.instrument_version
     if not job.kind:
@@ -174,6 +177,36 @@ def _record(job: ImportJob, plan: Plan, status: str) -> None:
     job.status = status
     if status != ImportStatus.PREVIEWED:
         job.finished_at = timezone.now()
+
+
+def preview_notes(plan: Plan) -> list[str]:
+    """What the preview shows besides the counts: identifiers read differently from how they
+    were written, and what each update (an edit in KoboToolbox / ODK Central) changes."""
+    notes = []
+    if plan.normalised:
+        shown = "; ".join(
+            f"«{written}» → {read} ({gettext_now('rows')} {', '.join(map(str, rows[:10]))})"
+            for written, (read, rows) in list(plan.normalised.items())[:MAX_DETAIL]
+        )
+        notes.append(gettext_now("laktasi IDs read as: %(list)s") % {"list": shown})
+    if plan.update_lines:
+        notes.append(
+            gettext_now(
+                "%(n)s submissions were edited since they were imported; importing updates them "
+                "(the previous answers stay in each response's history):"
+            )
+            % {"n": len(plan.update_lines)}
+        )
+        notes += plan.update_lines[:MAX_DETAIL]
+    return notes
+
+
+def importjob_accept_incomplete(*, job: ImportJob, accept: bool) -> ImportJob:
+    """Record whether responses may be stored without the questions missing from the file
+    (then without score or category). Asked for explicitly, never assumed."""
+    job.accept_incomplete = accept
+    job.save(update_fields=["accept_incomplete"])
+    return job
 
 
 def importjob_preview(*, job: ImportJob) -> Plan:
@@ -226,6 +259,8 @@ def _commit(*, job: ImportJob, valid_only: bool, progress, on_plan) -> Plan:
             _record(job, plan, ImportStatus.FAILED)
         elif plan.rejected and not valid_only:
             _record(job, plan, ImportStatus.REFUSED)
+        elif plan.blocked_note and not job.accept_incomplete:
+            _record(job, plan, ImportStatus.REFUSED)  # never a score of unread questions
         else:
             written = IMPORTERS[plan.kind]().apply(plan, _context(job), progress, job)
             ImportedMother.objects.bulk_create(

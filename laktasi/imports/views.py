@@ -26,7 +26,7 @@ from laktasi.imports.forms import CommitForm, UploadForm
 from laktasi.imports.models import ImportStatus
 from laktasi.imports.progress import progress_read
 from laktasi.imports.selectors import can_import, importjob_get, importjob_list
-from laktasi.imports.services import importjob_create
+from laktasi.imports.services import importjob_accept_incomplete, importjob_create
 from laktasi.instruments import registry
 
 PREVIEW_ROWS = 300
@@ -129,9 +129,18 @@ def import_commit_view(request, pk: int):
         return busy_response(request)
     form = CommitForm(request.POST)
     form.is_valid()
+    importjob_accept_incomplete(job=job, accept=form.cleaned_data.get("accept_incomplete", False))
     background.start(job, "commit", valid_only=form.cleaned_data.get("valid_only", False))
     job.refresh_from_db()
-    if job.status == ImportStatus.REFUSED:
+    if job.status == ImportStatus.REFUSED and not job.rejected:
+        messages.error(
+            request,
+            _(
+                "Nothing was imported: questions are missing from the file. Export it again "
+                "with every question, or tick the box to import the responses without them."
+            ),
+        )
+    elif job.status == ImportStatus.REFUSED:
         messages.error(
             request,
             _(

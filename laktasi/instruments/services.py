@@ -143,6 +143,9 @@ def response_update(*, response: Response, answers: dict[str, Any], changed_by: 
 
 def response_rescore(*, response: Response) -> Response:
     """Score again with the stored version (after a program changes its bands)."""
+    if (response.details or {}).get("not_collected"):
+        # Imported without some questions' columns: no score may be computed from the rest.
+        return response
     instrument = registry.get(response.instrument_id, response.instrument_version)
     _apply(response, score_answers(instrument=instrument, answers=response.answers,
                                    program=response.program))  # fmt: skip

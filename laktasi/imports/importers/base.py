@@ -34,6 +34,7 @@ class Context:
     facility: Facility | None = None
     instrument_id: str = ""
     instrument_version: str = ""
+    accept_incomplete: bool = False
 
 
 @dataclass
@@ -71,6 +72,14 @@ class Plan:
     header: list[str] = field(default_factory=list)
     header_row: int = 0
     constants: dict[str, Any] = field(default_factory=dict)  # values shared by every create
+    # Item ids whose column is not in the file: a commit of a scored instrument is refused
+    # unless the user accepts responses stored without them (and without score/category).
+    missing_items: list[str] = field(default_factory=list)
+    blocked_note: str = ""  # why the commit needs that acceptance ("" when it does not)
+    # Identifiers read differently from how they were written: {written: (read, [rows])}.
+    normalised: dict[str, tuple[str, list[int]]] = field(default_factory=dict)
+    update_lines: list[str] = field(default_factory=list)  # what each update changes
+    versions: list[Any] = field(default_factory=list)  # (submission, edit) pairs created
 
     @property
     def rejected(self) -> int:
@@ -155,7 +164,10 @@ class MotherRef:
 
 def mother_ref(row: int, plan: Plan, id_value: Any, nik_value: Any, cols: tuple[str, str]):
     """Read the identifier and/or NIK cells of a row; None (with a row error) when unusable."""
-    identifier = clean_text(id_value).upper().replace(" ", "")
+    written = clean_text(id_value)
+    identifier = written.upper().replace(" ", "")
+    if identifier and written != identifier:
+        plan.normalised.setdefault(written, (identifier, []))[1].append(row)
     nik = ""
     if nik_value is not None:
         try:

@@ -19,14 +19,15 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
-from typing import Any, NamedTuple
+from functools import lru_cache
+from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from laktasi.imports.importers import submissions
+from laktasi.imports.importers.answers import answer, chosen_from_columns, form_labels
 from laktasi.imports.importers.base import (
     MSG_BAD_IDENTIFIER,
     MSG_MOTHER_NOT_FOUND,
@@ -41,8 +42,15 @@ from laktasi.imports.importers.base import (
     mother_ref,
     resolve,
 )
+from laktasi.imports.importers.missing import is_scored, missing_columns, missing_note
+from laktasi.imports.importers.rows import (
+    NewResponse,
+    ResponseRows,
+    _details_encoder,
+    _json_encoder,
+    write_rows,
+)
 from laktasi.imports.parsers import (
-    FORMULA,
     CellError,
     FileRejected,
     Table,
@@ -54,7 +62,6 @@ from laktasi.imports.parsers import (
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.models import Observer, Response, Source, Timepoint
 from laktasi.instruments.services import program_rules
-from laktasi.instruments.xlsform import build_sheets
 
 NAMESPACE = uuid.UUID("6f0f5a54-3f4e-4d3b-9a39-6c6161637461")
 IDENTIFIER_RE = re.compile(r"^LK-[A-Z2-7]{8}$")
@@ -63,15 +70,16 @@ TIMEPOINTS = frozenset(Timepoint.values)
 OBSERVERS = frozenset(Observer.values)
 META = {
     "meta/instanceid": "instance", "meta-instanceid": "instance", "instanceid": "instance",
-    "key": "instance", "_uuid": "uuid", "submission_uuid": "uuid", "uuid": "uuid",
+    "meta/rootuuid": "root", "key": "root", "_uuid": "uuid", "submission_uuid": "uuid",
+    "uuid": "uuid", "_validation_status": "review",
     "end": "end", "_submission_time": "submission_time", "submissiondate": "submission_time",
     "collected_at": "collected_at", "mother_id": "mother_id", "nik": "nik",
     "timepoint": "timepoint", "followup_number": "followup_number", "observer": "observer",
 }  # fmt: skip
 IGNORED = {
     "_id", "start", "today", "deviceid", "username", "phonenumber", "subscriberid", "simserial",
-    "_validation_status", "_notes", "_status", "_submitted_by", "__version__", "_tags",
-    "_index", "_xform_id_string", "formhub/uuid", "meta/rootuuid", "meta/deprecatedid",
+    "_notes", "_status", "_submitted_by", "__version__", "_tags",
+    "_index", "_xform_id_string", "formhub/uuid", "meta/deprecatedid",
     "laktasi_row", "laktasi_errors", "meta/instancename", "intro", "reviewstate", "submitterid", "submittername",
     "attachmentspresent", "attachmentsexpected", "status", "edits", "formversion",
     "_attachments", "_geolocation", "_media_all_received", "_total_media", "_media_count",
@@ -82,8 +90,6 @@ TIMEPOINT_WORDS = {
     "post": "post", "posttest": "post", "post-test": "post", "sesudah": "post", "setelah": "post",
     "followup": "followup", "follow-up": "followup", "tindak lanjut": "followup",
 }  # fmt: skip
-TRUE_WORDS = {"1", "true", "benar", "b", "ya", "yes", "y", "iya"}
-FALSE_WORDS = {"0", "false", "salah", "s", "tidak", "no", "n", "t"}
 
 MSG_ALREADY_RECORDED = _(
     "This instrument is already recorded for this mother at this timepoint (another "
@@ -96,33 +102,6 @@ MSG_BAD_UUID = _("The submission ID %(value)s is not a valid UUID.")
 MSG_TIMEPOINT = _("Timepoint must be pre, post or followup.")
 MSG_FOLLOWUP = _("A follow-up needs its number (1 to 99).")
 MSG_OBSERVER = _("Observer must be primary or second.")
-
-
-@dataclass(frozen=True)
-class FormLabels:
-    """Names by label (both languages) for one instrument version, from its XLSForm."""
-
-    fields: dict[str, str]
-    choices: dict[str, dict[str, str]]
-
-
-@lru_cache(maxsize=64)
-def form_labels(instrument_id: str, version: str) -> FormLabels:
-    definition = registry.get(instrument_id, version)
-    sheets = build_sheets(definition, langs=("id", "en"))
-    fields: dict[str, str] = {}
-    for row in sheets["survey"]:
-        for key, value in row.items():
-            if key.startswith("label::") and value:
-                fields.setdefault(header_key(str(value)), row["name"])
-    choices: dict[str, dict[str, str]] = {}
-    for row in sheets["choices"]:
-        target = choices.setdefault(row["list_name"], {})
-        target[header_key(row["name"])] = row["name"]
-        for key, value in row.items():
-            if key.startswith("label::") and value:
-                target.setdefault(header_key(str(value)), row["name"])
-    return FormLabels(fields, choices)
 
 
 @lru_cache(maxsize=1)
@@ -164,6 +143,12 @@ class Binding:
         if pos is None and item_id in self.choices:
             pos = self.choices[item_id][0][1]
         return header[pos] if pos is not None else item_id
+
+
+def complete_choice_columns(item: registry.Item, b: Binding) -> bool:
+    """Whether every choice of a select_multiple has its own 0/1 column in the file."""
+    chosen = {choice for choice, _pos in b.choices.get(item.id, ())}
+    return bool(chosen) and chosen >= set(item.choice_names)
 
 
 def bind(header: list[str], definition: registry.InstrumentDefinition) -> Binding:
@@ -240,42 +225,6 @@ def detect_instrument(header: list[str], ctx: Context) -> registry.InstrumentDef
     return top[2]
 
 
-def _choice_value(item: registry.Item, text: str, labels: FormLabels) -> str:
-    if text in item.choice_names:
-        return text
-    low = text.lower()
-    if low in item.choice_names:
-        return low
-    by_label = labels.choices.get(item.list_name or "", {}).get(header_key(text))
-    if by_label:
-        return by_label
-    if item.type == "true_false":
-        return "true" if low in TRUE_WORDS else "false" if low in FALSE_WORDS else text
-    if item.type == "yes_no":
-        return "yes" if low in TRUE_WORDS else "no" if low in FALSE_WORDS else text
-    return text
-
-
-NOT_ASSESSED_WORDS = {"not_assessed", "not assessed", "tidak dinilai", "tidak_dinilai"}
-
-
-def _answer(item: registry.Item, raw: Any, labels: FormLabels) -> Any:
-    if raw is FORMULA:
-        raise CellError(_("Formulas are not read; copy the column and paste it as values."))
-    if item.allow_not_assessed and clean_text(raw).lower() in NOT_ASSESSED_WORDS:
-        return registry.NOT_ASSESSED
-    if item.type in ("step", "likert", "integer"):
-        return parse_int(raw)
-    text = clean_text(raw)
-    if not text:
-        return None
-    if item.type == "select_multiple":
-        return [_choice_value(item, tok, labels) for tok in text.split(" ")]
-    if item.type == "text":
-        return text
-    return _choice_value(item, text, labels)
-
-
 def _memo(cache: dict, parse, raw) -> tuple[Any, CellError | None]:
     """``(parse(raw), None)`` or ``(None, the CellError)``, computed once per raw value."""
     try:
@@ -313,6 +262,7 @@ class Candidate:
     collected_at: Any
     cells: list[Any]
     mother_pk: int | None = None
+    version: uuid.UUID | None = None  # this edit's instance ID (uuid is the stable identity)
 
 
 class ResponsesImporter(Importer):
@@ -336,8 +286,10 @@ class ResponsesImporter(Importer):
             plan.notes.append(
                 str(_("Columns not used: %(names)s")) % {"names": ", ".join(binding.ignored[:20])}
             )
+        self._check_columns(definition, binding, ctx, plan)
         col = {k: table.header[v] for k, v in binding.meta.items()}
         self._cache: dict[str, dict] = defaultdict(dict)  # raw metadata cell → parsed
+        self._not_approved: list[tuple[int, uuid.UUID | None]] = []
         candidates = [
             c for c in (self._meta(r, cells, col, binding, plan) for r, cells in table.rows) if c
         ]
@@ -346,20 +298,47 @@ class ResponsesImporter(Importer):
         self._classify(candidates, definition, binding, table.header, ctx, plan)
         return plan
 
+    def _check_columns(self, definition, b: Binding, ctx: Context, plan: Plan) -> None:
+        """Note the questions with no column; a scored instrument then needs the user's
+        acceptance, and the responses are stored without score or category."""
+        read = {item.id for item, _pos in self._item_columns(definition, b)}
+        missing = missing_columns(definition, lambda item: item.id in read)
+        self._withhold = False
+        if not missing:
+            return
+        plan.missing_items = missing
+        note = missing_note(definition, missing)
+        plan.notes.append(note)
+        if is_scored(definition, missing):
+            plan.blocked_note = note
+            self._withhold = True  # never a score computed as if the answers were wrong
+
     # -- pass 1: metadata of every row
 
+    def _identity(self, row, cells, col, b: Binding, plan: Plan):
+        """(stable identity, version) of the row's submission, or False (row rejected)."""
+        found: dict[str, uuid.UUID] = {}
+        for name in ("root", "uuid", "instance"):
+            raw = clean_text(cell(cells, b.meta.get(name)))
+            if raw:
+                try:
+                    found[name] = submissions.parse_submission_id(raw)
+                except ValueError:
+                    plan.reject(row, col[name], raw, str(MSG_BAD_UUID) % {"value": raw[:40]})
+                    return False
+        stable = found.get("root") or found.get("uuid") or found.get("instance")
+        return stable, found.get("instance") or found.get("uuid")
+
     def _meta(self, row, cells, col, b: Binding, plan: Plan) -> Candidate | None:
-        sub_uuid = None
-        raw_id = clean_text(cell(cells, b.meta.get("instance"))) or clean_text(
-            cell(cells, b.meta.get("uuid"))
-        )
-        if raw_id:
-            text = raw_id[5:] if raw_id.lower().startswith("uuid:") else raw_id
-            try:
-                sub_uuid = uuid.UUID(text.strip())
-            except ValueError:
-                column = col.get("instance") or col.get("uuid", "")
-                plan.reject(row, column, raw_id, str(MSG_BAD_UUID) % {"value": raw_id[:40]})
+        identity = self._identity(row, cells, col, b, plan)
+        if identity is False:
+            return None
+        sub_uuid, version = identity
+        if "review" in b.meta:
+            status = submissions.review_status(cell(cells, b.meta["review"]))
+            if status == submissions.NOT_APPROVED:
+                plan.skipped += 1
+                self._not_approved.append((row, sub_uuid))
                 return None
         ref = mother_ref(
             row,
@@ -396,7 +375,9 @@ class ResponsesImporter(Importer):
         if ref is None or row in plan.rejected_rows:
             plan.rejected_rows.add(row)
             return None
-        return Candidate(row, sub_uuid, ref, timepoint, followup, observer, collected, cells)
+        return Candidate(
+            row, sub_uuid, ref, timepoint, followup, observer, collected, cells, version=version
+        )
 
     def _timepoint(self, value: Any) -> str | None:
         text = header_key(clean_text(value))
@@ -444,7 +425,15 @@ class ResponsesImporter(Importer):
                     NAMESPACE,
                     f"{definition.id}|{program_pk}|{c.mother_pk}|{c.timepoint}|{c.followup}|{c.observer}",
                 )
-        existing_uuids = _existing_uuids([c.uuid for c in candidates])
+        refused = {u for _row, u in self._not_approved if u is not None}
+        stored = submissions.stored_responses([c.uuid for c in candidates] + sorted(refused))
+        edits = [
+            c.version for c in candidates if c.uuid in stored and c.version not in (None, c.uuid)
+        ]
+        recorded = submissions.recorded_versions(edits)
+        # A submission marked "Not approved" that was imported before gives way to an approved
+        # one for the same mother and timepoint (its key, mapped to what is stored).
+        replaceable = {st.key: (sid, st) for sid, st in stored.items() if sid in refused}
         taken = _existing_keys(definition.id, program, {c.mother_pk for c in candidates})
         consented = consent_in_force({c.mother_pk for c in candidates})
         labels = form_labels(definition.id, definition.version)
@@ -456,7 +445,7 @@ class ResponsesImporter(Importer):
             "collected_by_id": ctx.user.pk if ctx.user else None,
             "source": (
                 Source.ODK
-                if {"instance", "uuid", "submission_time"} & set(b.meta)
+                if {"instance", "uuid", "root", "submission_time"} & set(b.meta)
                 else Source.IMPORT
             ),
         }
@@ -464,21 +453,22 @@ class ResponsesImporter(Importer):
         memo: dict[str, tuple] = {}
         dumps = _json_encoder().encode
         details_json = _details_encoder(dumps, scorer.prepared_rule)
+        withheld = self._withheld_details(plan, scorer, details_json)
         now = timezone.now()
         mother_col = header[b.meta.get("mother_id", b.meta.get("nik", 0))]
         columns = self._item_columns(definition, b)
         caches: dict[str, dict] = {item.id: {} for item, _pos in columns}
         for c in candidates:
-            if c.uuid in existing_uuids or c.uuid in seen_uuids:
+            old = stored.get(c.uuid)
+            if c.uuid in seen_uuids or (old is not None and not _new_edit(c, recorded)):
                 plan.skip(c.mother_pk)
                 continue
             key = (c.mother_pk, c.timepoint, c.followup, c.observer)
-            if key in taken:
-                message = MSG_DUPLICATE_IN_FILE if taken[key] else MSG_ALREADY_RECORDED
+            target, message = _target(c.uuid, old, key, taken, replaceable)
+            if message is None and c.mother_pk not in consented:
+                message = MSG_NO_CONSENT
+            if message is not None:
                 plan.reject(c.row, mother_col, c.ref.identifier or "NIK", str(message))
-                continue
-            if c.mother_pk not in consented:
-                plan.reject(c.row, mother_col, c.ref.identifier or "NIK", str(MSG_NO_CONSENT))
                 continue
             norm = self._answers(c, columns, caches, definition, b, header, labels, plan)
             if norm is None:
@@ -495,7 +485,7 @@ class ResponsesImporter(Importer):
                     value = cell(c.cells, b.items.get(exc.item_id))
                     plan.reject(c.row, column, value, self._answer_message(exc))
                     continue
-                outcome = memo[answers_json] = (
+                outcome = memo[answers_json] = withheld or (
                     result.score_pct,
                     result.category or "",
                     result.complete,
@@ -503,28 +493,96 @@ class ResponsesImporter(Importer):
                 )
             seen_uuids.add(c.uuid)
             taken[key] = True
-            plan.creates.append(
-                NewResponse(
-                    c.uuid,
-                    c.mother_pk,
-                    c.timepoint,
-                    c.followup,
-                    c.observer,
-                    answers_json,
-                    *outcome,
-                    c.collected_at or now,
+            record = NewResponse(
+                c.uuid,
+                c.mother_pk,
+                c.timepoint,
+                c.followup,
+                c.observer,
+                answers_json,
+                *outcome,
+                c.collected_at or now,
+            )
+            if target is None:
+                plan.creates.append(record)
+                if c.version not in (None, c.uuid):
+                    plan.versions.append((c.uuid, c.version))
+            elif not self._update(c, target, record, plan):
+                plan.skipped += 1
+        self._note_not_approved(plan, stored)
+
+    def _withheld_details(self, plan: Plan, scorer, details_json):
+        """The stored outcome of every row when scored questions have no column (None when
+        they all have one): no score, no category, incomplete, and the missing named."""
+        if not self._withhold:
+            return None
+        rule = scorer.prepared_rule
+        details = {"not_collected": plan.missing_items, "rule": rule.rule, "rule_text": rule.text}
+        return (None, "", False, details_json(details))
+
+    def _update(self, c: Candidate, target, record: NewResponse, plan: Plan) -> bool:
+        """Plan an edit (or an approved replacement) over a stored response; False when it
+        changes nothing laktasi stores."""
+        old_uuid, old = target
+        answers = json.loads(record.answers)
+        replacing = old_uuid != c.uuid
+        if not replacing and answers == old.answers and record[1:5] == old.key:
+            return False
+        fields = {
+            "mother_id": record.mother_id, "timepoint": record.timepoint,
+            "followup_number": record.followup_number, "observer": record.observer,
+            "answers": answers, "score_pct": record.score_pct, "category": record.category,
+            "complete": record.complete, "details": json.loads(record.details),
+            "collected_at": record.collected_at, "submission_uuid": c.uuid,
+        }  # fmt: skip
+        version = c.version if c.version not in (None, c.uuid) else None
+        plan.updates.append(submissions.Update(old.pk, c.row, fields, version))
+        why = _("approved, replaces a submission marked Not approved") if replacing else _("edited")
+        who = f"{c.ref.identifier or 'NIK'} {c.timepoint}"
+        plan.update_lines.append(
+            submissions.describe_update(c.row, who, old, answers, record.score_pct, str(why))
+        )
+        return True
+
+    def _note_not_approved(self, plan: Plan, stored) -> None:
+        """List the rows skipped as Not approved, and those laktasi still holds from an
+        earlier import (unless an approved submission of this file replaces them)."""
+        if not self._not_approved:
+            return
+        replaced = {u.pk for u in plan.updates}  # only an approved row updates such a pk
+        rows = [r for r, _u in self._not_approved]
+        earlier = [r for r, u in self._not_approved if u in stored and stored[u].pk not in replaced]
+        plan.notes.append(
+            str(_("Skipped, marked Not approved in KoboToolbox: rows %(rows)s."))
+            % {"rows": _rows(rows)}
+        )
+        if earlier:
+            plan.notes.append(
+                str(
+                    _(
+                        "Rows %(rows)s were imported before they were marked Not approved; "
+                        "laktasi still holds them. Remove or correct them in laktasi if they "
+                        "must not count (an approved submission for the same mother and "
+                        "timepoint replaces them)."
+                    )
                 )
+                % {"rows": _rows(earlier)}
             )
 
     @staticmethod
     def _item_columns(definition, b: Binding) -> list[tuple[registry.Item, Any]]:
-        """(item, column position or tuple of choice-column positions) for bound items."""
+        """(item, column position or tuple of choice-column positions) for bound items.
+
+        A select_multiple exported both ways (KoboToolbox's "single and separate columns",
+        ODK Central's "split select multiple") is read from its 0/1 columns when every
+        choice has one (they cannot be ambiguous), else from its one column.
+        """
         out = []
         for item in definition.items:
-            if item.id in b.items:
-                out.append((item, b.items[item.id]))
-            elif item.id in b.choices:
+            if complete_choice_columns(item, b):
                 out.append((item, tuple(pos for _choice, pos in b.choices[item.id])))
+            elif item.id in b.items:
+                out.append((item, b.items[item.id]))
         return out
 
     def _answers(self, c: Candidate, columns, caches, definition, b, header, labels, plan):
@@ -580,23 +638,10 @@ class ResponsesImporter(Importer):
     def _convert(item, raw, b: Binding, definition, labels):
         """(normalised value,) or the exception that rejects the cell."""
         try:
-            if item.id in b.choices:
-                chosen = []
-                for (choice, _pos), value in zip(b.choices[item.id], raw, strict=True):
-                    if value is FORMULA:
-                        raise CellError(
-                            _("Formulas are not read; copy the column and paste it as values.")
-                        )
-                    text = clean_text(value).lower()
-                    if text in TRUE_WORDS:
-                        chosen.append(choice)
-                    elif text and text not in FALSE_WORDS:
-                        raise CellError(
-                            _("Expected 1 (chosen) or 0, got %(value)s."), value=text[:40]
-                        )
-                value = chosen
+            if type(raw) is tuple:  # one 0/1 column per choice (see _item_columns)
+                value = chosen_from_columns(b.choices[item.id], raw)
             else:
-                value = _answer(item, raw, labels)
+                value = answer(item, raw, labels)
             norm = scoring.normalise_answers(definition, {item.id: value})
         except (CellError, scoring.AnswerError) as exc:
             return exc
@@ -605,146 +650,50 @@ class ResponsesImporter(Importer):
     # -- writes
 
     def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> set[int]:
+        """Write the plan; returns the pks of the mothers written (for the job's links)."""
+        written: set[int] = set()
+        if plan.updates:  # first: an approved replacement frees its mother's timepoint
+            submissions.apply_updates(plan.updates, user=ctx.user, job=job)
+            written |= set(
+                Response.objects.filter(pk__in=[u.pk for u in plan.updates]).values_list(
+                    "mother_id", flat=True
+                )
+            )
+            progress(len(plan.updates))
         if not plan.creates:
-            return set()
+            submissions.record_versions(plan.versions, job=job)
+            return written
         rows = ResponseRows(plan.constants)
         records = plan.creates
         for start in range(0, len(records), BATCH):
             batch = records[start : start + BATCH]
             write_rows(rows.prepare(batch))
             progress(len(batch))
-        return {r.mother_id for r in records}
+        submissions.record_versions(plan.versions, job=job)
+        return written | {r.mother_id for r in records}
 
 
-class NewResponse(NamedTuple):
-    """A validated, scored response to insert (the per-row values; the rest is constant).
-
-    ``answers`` and ``details`` are already JSON text, as the model's JSONField stores them
-    (a plan of 100,000 rows then holds strings, not 200,000 dicts).
-    """
-
-    submission_uuid: uuid.UUID
-    mother_id: int
-    timepoint: str
-    followup_number: int
-    observer: str
-    answers: str
-    score_pct: float | None
-    category: str
-    complete: bool
-    details: str
-    collected_at: Any
+def _new_edit(c: Candidate, recorded: set[uuid.UUID]) -> bool:
+    """Whether a row of a known submission is an edit not imported yet."""
+    return c.version is not None and c.version != c.uuid and c.version not in recorded
 
 
-def _details_encoder(dumps, prepared: scoring.PreparedRule):
-    """JSON of a result's ``details``, with the rule part (the same for every row, and most
-    of the text) encoded once and spliced in. Equal to ``dumps(details)`` once parsed."""
-    rule, text = prepared.rule, prepared.text
-    tail = dumps({"rule": rule, "rule_text": text})[1:]  # '"rule": …, "rule_text": …}'
-
-    def encode(details: dict[str, Any]) -> str:
-        if details.get("rule") is not rule or details.get("rule_text") is not text:
-            return dumps(details)
-        head = dumps({k: v for k, v in details.items() if k not in ("rule", "rule_text")})
-        return "{" + tail if head == "{}" else head[:-1] + ", " + tail
-
-    return encode
+def _target(sid, old, key, taken, replaceable):
+    """(what the row writes over: (uuid, Stored) or None for a new response, rejection)."""
+    if old is not None:  # an edit: it may move the response, not onto another one
+        if key != old.key and key in taken:
+            return None, MSG_ALREADY_RECORDED if not taken[key] else MSG_DUPLICATE_IN_FILE
+        return (sid, old), None
+    if key not in taken:
+        return None, None
+    if not taken[key] and key in replaceable:
+        return replaceable[key], None
+    return None, MSG_DUPLICATE_IN_FILE if taken[key] else MSG_ALREADY_RECORDED
 
 
-def _json_encoder() -> json.JSONEncoder:
-    """The encoder of Response's JSON fields (Django's JSONField default: plain json)."""
-    encoders = {
-        f.encoder for f in Response._meta.concrete_fields if f.get_internal_type() == "JSONField"
-    }
-    if encoders != {None}:  # a custom encoder on the model must be used here too
-        (encoder,) = encoders
-        return encoder()
-    return json.JSONEncoder()
-
-
-class ResponseRows:
-    """Database rows for :class:`NewResponse` records, in the Response table's column order.
-
-    Each value is prepared by the model field's own ``get_db_prep_save`` (JSON with the
-    field's encoder), so the rows are exactly what ``bulk_create`` would send. Values that
-    repeat across rows (mother, timepoint, category…) are prepared once.
-    """
-
-    UNIQUE_PER_ROW = frozenset({"submission_uuid", "collected_at"})
-
-    def __init__(self, constants: dict[str, Any]):
-        now = timezone.now()
-        conn = connections[DEFAULT_DB_ALIAS]  # the real connection, not the proxy
-        constants = {"created_at": now, "updated_at": now, "session_id": None,
-                     "performed_by_companion_id": None, **constants}  # fmt: skip
-        self.fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
-        index = {name: i for i, name in enumerate(NewResponse._fields)}
-        self._plan = []
-        for f in self.fields:
-            if f.attname in constants:
-                self._plan.append((None, f.get_db_prep_save(constants[f.attname], conn)))
-            elif f.get_internal_type() == "JSONField":
-                # Already JSON text (see NewResponse); COPY casts it to jsonb.
-                self._plan.append((index[f.attname], None))
-            elif f.attname in self.UNIQUE_PER_ROW:
-                self._plan.append((index[f.attname], partial(f.get_db_prep_save, connection=conn)))
-            else:
-                self._plan.append((index[f.attname], _cached_prep(f, conn)))
-        missing = set(NewResponse._fields) - {f.attname for f in self.fields}
-        if missing:  # a renamed model field must not be silently dropped
-            raise AssertionError(f"NewResponse fields not in the Response table: {missing}")
-
-    def prepare(self, records: list[NewResponse]) -> list[list[Any]]:
-        plan = self._plan
-        return [
-            [v if i is None else rec[i] if v is None else v(rec[i]) for i, v in plan]
-            for rec in records
-        ]
-
-
-def _cached_prep(f, conn):
-    prepared: dict[Any, Any] = {}
-
-    def prep(value):
-        try:
-            return prepared[value]
-        except KeyError:
-            out = prepared[value] = f.get_db_prep_save(value, conn)
-            return out
-
-    return prep
-
-
-def write_rows(rows: list[list[Any]]) -> None:
-    """Insert prepared Response rows: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
-
-    The database's constraints (unique submission UUID, one response per timepoint) still
-    hold. No per-row signals run (as with ``bulk_create``): the import job is the audit
-    record.
-    """
-    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(Response._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (model names)
-            cursor.executemany(sql, rows)
-
-
-def _existing_uuids(uuids: list[uuid.UUID]) -> set[uuid.UUID]:
-    found: set[uuid.UUID] = set()
-    for start in range(0, len(uuids), 2000):
-        found |= set(
-            Response.objects.filter(submission_uuid__in=uuids[start : start + 2000]).values_list(
-                "submission_uuid", flat=True
-            )
-        )
-    return found
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(map(str, rows[:40]))
+    return shown + (f" … (+{len(rows) - 40})" if len(rows) > 40 else "")
 
 
 def _existing_keys(instrument_id: str, program, mother_pks: set[int]) -> dict[tuple, bool]:

@@ -18,9 +18,11 @@ from laktasi.imports.models import ImportStatus
 from laktasi.imports.services import (
     AUTO,
     IMPORTERS,
+    importjob_accept_incomplete,
     importjob_commit,
     importjob_create,
     importjob_preview,
+    preview_notes,
 )
 from laktasi.places.models import Facility
 from laktasi.programs.models import Program
@@ -42,6 +44,12 @@ class Command(BaseCommand):
             "--valid-only",
             action="store_true",
             help="write the valid rows even when some rows are rejected",
+        )
+        parser.add_argument(
+            "--accept-incomplete",
+            action="store_true",
+            help="when questions are missing from the file, store the responses without them "
+            "and without score or category (otherwise nothing is imported)",
         )
         parser.add_argument("--rejected-out", type=Path, help="write rejected rows to this .xlsx")
         parser.add_argument("--lang", default="id", choices=["id", "en"])
@@ -86,6 +94,8 @@ class Command(BaseCommand):
             self._report(plan, _("Preview (nothing written)"))
             self._rejected(job, opts)
             return
+        if opts["accept_incomplete"]:
+            importjob_accept_incomplete(job=job, accept=True)
         bar: list[tqdm] = []
 
         def on_plan(plan: Plan) -> None:
@@ -117,6 +127,15 @@ class Command(BaseCommand):
         job.refresh_from_db()
         self._rejected(job, opts)
         self._totals(plan, job.get_status_display())
+        if job.status == ImportStatus.REFUSED and not plan.rejected:
+            raise CommandError(
+                _(
+                    "Nothing was imported: questions are missing from the file (%(names)s). "
+                    "Export again with every question, or use --accept-incomplete to store the "
+                    "responses without them and without score or category."
+                )
+                % {"names": ", ".join(plan.missing_items)}
+            )
         if job.status == ImportStatus.REFUSED:
             raise CommandError(
                 _(
@@ -138,7 +157,7 @@ class Command(BaseCommand):
             )
         if plan.file_error:
             out.write(_("File problem: %(msg)s") % {"msg": plan.file_error})
-        for note in plan.notes:
+        for note in plan.notes + preview_notes(plan):
             out.write(note)
         shown = 0
         for e in plan.errors:
