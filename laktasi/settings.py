@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "laktasi.reports",
     "laktasi.dashboards",
     "laktasi.api",
+    "laktasi.satusehat",
     "laktasi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -304,6 +305,14 @@ IMPORT_MAX_ROWS = envint("LAKTASI_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNZIPPED_MB = envint("LAKTASI_IMPORT_MAX_UNZIPPED_MB", 256)
 # Web uploads are checked and imported in a background thread with a progress bar.
 IMPORT_IN_BACKGROUND = envbool("LAKTASI_IMPORT_BACKGROUND", True)
+# SATUSEHAT sending (laktasi.satusehat): seconds per request, retries of a timeout, dropped
+# connection or 5xx (waiting BACKOFF, 2*BACKOFF, ... seconds), contacts per transaction
+# bundle, and hours before a person not found on the national index is asked again.
+SATUSEHAT_TIMEOUT = envint("LAKTASI_SATUSEHAT_TIMEOUT", 30)
+SATUSEHAT_RETRIES = envint("LAKTASI_SATUSEHAT_RETRIES", 3)
+SATUSEHAT_BACKOFF = float(os.environ.get("LAKTASI_SATUSEHAT_BACKOFF", "2"))
+SATUSEHAT_BUNDLE_CONTACTS = envint("LAKTASI_SATUSEHAT_BUNDLE_CONTACTS", 20)
+SATUSEHAT_RECHECK_HOURS = envint("LAKTASI_SATUSEHAT_RECHECK_HOURS", 24)
 
 # Demo users (``laktasi demo``) may log in only outside production mode.
 DEMO_LOGINS_ALLOWED = not PRODUCTION
