@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laktasi.mothers.validators import normalize_nik
 from laktasi.places.models import Facility, FacilityKind
 from laktasi.programs.models import Program
 from laktasi.satusehat import bundle
@@ -85,7 +86,7 @@ def link_configure(
 
 def health_worker_nik_set(*, user, nik: str) -> HealthWorkerIdentity | None:
     """Record (or, with an empty value, remove) a health worker's NIK."""
-    nik = nik.strip()
+    nik = normalize_nik(nik)
     if not nik:
         HealthWorkerIdentity.objects.filter(user=user).delete()
         return None
