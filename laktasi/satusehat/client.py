@@ -70,6 +70,8 @@ class Client:
     def __init__(self, link: FacilityLink, *, sleep=time.sleep):
         self.link = link
         self.base = link.base_url.rstrip("/")
+        if not self.base.startswith(("https://", "http://")):  # never file: or ftp:
+            raise SatusehatError("the SATUSEHAT address must start with https://")
         self.timeout = settings.SATUSEHAT_TIMEOUT
         self.retries = max(1, settings.SATUSEHAT_RETRIES)
         self.backoff = settings.SATUSEHAT_BACKOFF

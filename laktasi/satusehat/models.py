@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +32,11 @@ class FacilityLink(TimeStamped):
     )
     organization_id = models.CharField(_("SATUSEHAT organisation id"), max_length=64)
     location_id = models.CharField(_("SATUSEHAT location id"), max_length=64)
-    base_url = models.URLField(_("SATUSEHAT address"), default=SANDBOX_URL)
+    base_url = models.URLField(
+        _("SATUSEHAT address"),
+        default=SANDBOX_URL,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     client_id = models.CharField(_("client id"), max_length=200, blank=True)
     # Never shown again once saved, never logged (docs/satusehat.md).
     client_secret = EncryptedCharField(_("client secret"), blank=True, default="")

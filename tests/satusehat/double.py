@@ -128,6 +128,19 @@ class Double:
             return [self._references(v, local) for v in value]
         return value
 
+    def _check_encounter(self, resource: dict) -> None:
+        missing = [key for key in ENCOUNTER_REQUIRED if not resource.get(key)]
+        if missing:
+            raise Refused(400, f"Encounter: missing {', '.join(missing)}", "required")
+        if not resource["period"].get("start"):
+            raise Refused(400, "Encounter: missing period.start", "required")
+        system = resource["identifier"][0].get("system", "")
+        if not system.startswith("http://sys-ids.kemkes.go.id/encounter/"):
+            raise Refused(400, f"Encounter: identifier system {system}", "value")
+        ident = resource["identifier"][0].get("value")
+        if self.reject_identifier and ident == self.reject_identifier:
+            raise Refused(400, f"Encounter {ident}: refused by the test", "business-rule")
+
     def _check(self, resource: dict, method: str, current_id: str = "") -> None:
         kind = resource.get("resourceType")
         if kind not in ACCEPTED:
@@ -135,17 +148,7 @@ class Double:
         if "urn:laktasi" in json.dumps(resource):
             raise Refused(400, "local urn:laktasi code or extension", "code-invalid")
         if kind == "Encounter":
-            missing = [key for key in ENCOUNTER_REQUIRED if not resource.get(key)]
-            if missing:
-                raise Refused(400, f"Encounter: missing {', '.join(missing)}", "required")
-            if not resource["period"].get("start"):
-                raise Refused(400, "Encounter: missing period.start", "required")
-            system = resource["identifier"][0].get("system", "")
-            if not system.startswith("http://sys-ids.kemkes.go.id/encounter/"):
-                raise Refused(400, f"Encounter: identifier system {system}", "value")
-            ident = resource["identifier"][0].get("value")
-            if self.reject_identifier and ident == self.reject_identifier:
-                raise Refused(400, f"Encounter {ident}: refused by the test", "business-rule")
+            self._check_encounter(resource)
         self._times(resource)
         for ident in resource.get("identifier") or []:
             for held_id, held in self.store.get(kind, {}).items():
@@ -176,10 +179,10 @@ class Double:
         for number, method, kind, ident, resource in planned:
             try:
                 self._check(resource, method, ident if method == "PUT" else "")
-                for other_kind, other_id in pending_ids.items():
-                    if other_kind == (kind, json.dumps(resource.get("identifier"))):
-                        raise Refused(400, f"duplicate identifier within the bundle {other_id}")
-                pending_ids[(kind, json.dumps(resource.get("identifier")))] = ident
+                key = (kind, json.dumps(resource.get("identifier")))
+                if key in pending_ids:
+                    raise Refused(400, "duplicate identifier within the bundle", "duplicate")
+                pending_ids[key] = ident
                 resolved = self._references(resource, local)
             except Refused as exc:
                 raise Refused(exc.status, f"Bundle.entry[{number}]: {exc.text}", exc.code) from None
