@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,13 @@ from laktasi.mothers.validators import normalize_nik
 from laktasi.places.models import Facility, FacilityKind
 from laktasi.programs.models import Program
 from laktasi.satusehat import bundle
-from laktasi.satusehat.client import Client, RejectedError, TransientError
+from laktasi.satusehat.client import (
+    Client,
+    CredentialsError,
+    RejectedError,
+    SatusehatError,
+    TransientError,
+)
 from laktasi.satusehat.contacts import Contact, facility_contacts
 from laktasi.satusehat.lookups import Lookups
 from laktasi.satusehat.models import (
@@ -328,19 +333,20 @@ def facility_sync(
     :class:`~laktasi.satusehat.client.CredentialsError`.
     """
     link = usable_link(facility)
-    client = client or Client(link)
     result = SyncResult(facility=facility.name)
-    with transaction.atomic():
+    try:
+        client = client or Client(link)
+        # Not one transaction: every lookup and state kept so far survives a failure.
         pending = queue_refresh(link=link, lookups=Lookups(client), program=program)
-    for chunk in _chunks(pending):
-        if dry_run:
-            result.bundles.append(bundle.transaction(_entries(chunk)[0]))
-            continue
-        try:
-            _send(client, chunk, result)
-        except TransientError as exc:
-            result.error = str(exc)
-            break
+        for chunk in _chunks(pending):
+            if dry_run:
+                result.bundles.append(bundle.transaction(_entries(chunk)[0]))
+            else:
+                _send(client, chunk, result)
+    except CredentialsError:
+        raise
+    except SatusehatError as exc:  # the server is away or refused a search: try again later
+        result.error = str(exc)
     if not dry_run:
         result.left_queued = OutboundRecord.objects.filter(
             facility=facility, state=RecordState.QUEUED

@@ -35,9 +35,9 @@ def test_demo_has_midwife_nik_responsible_midwife_and_jenu_ids_without_credentia
 
 def test_sync_on_a_fresh_demo_says_the_facility_is_not_configured_and_how(demo):
     out, err = StringIO(), StringIO()
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError) as raised:
         call_command("satusehat", "sync", "--lang", "en", stdout=out, stderr=err)
-    text = err.getvalue()
+    text = str(raised.value)
     assert "Puskesmas Jenu is not configured for SATUSEHAT" in text
     assert 'laktasi satusehat configure "Puskesmas Jenu" --org-id' in text
     assert "--client-secret-file" in text

@@ -259,3 +259,11 @@ def test_client_secret_is_encrypted_at_rest(sending):
     assert SECRET not in raw
     sending.link.refresh_from_db()
     assert sending.link.client_secret == SECRET
+
+
+def test_unreachable_server_leaves_everything_queued_with_a_clear_error(sending):
+    sending.link.base_url = "http://127.0.0.1:9"  # nothing listens there
+    sending.link.save()
+    with pytest.raises(CommandError, match="did not finish: connection failed"):
+        run("sync", "--facility", FACILITY)
+    assert OutboundRecord.objects.filter(state=RecordState.SENT).count() == 0

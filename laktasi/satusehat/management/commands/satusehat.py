@@ -33,7 +33,6 @@ class Command(BaseCommand):
     help = "SATUSEHAT: configure a facility, send its contacts (sync), show the queue (status)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--lang", default="id", choices=["id", "en"])
         sub = parser.add_subparsers(dest="action", required=True)
         conf = sub.add_parser("configure", help="set a facility's SATUSEHAT ids and client")
         conf.add_argument("facility", help="facility id or exact name")
@@ -132,7 +131,6 @@ class Command(BaseCommand):
                 result = facility_sync(facility=facility, program=program, dry_run=opts["dry_run"])
             except (NotConfiguredError, CredentialsError) as exc:
                 failures.append(str(exc))
-                self.stderr.write(str(exc))
                 continue
             bundles += result.bundles
             self._report(result, opts["dry_run"])
@@ -145,7 +143,8 @@ class Command(BaseCommand):
                 % {"n": len(bundles), "path": opts["output"]}
             )
         if failures:
-            raise CommandError(_("SATUSEHAT sync did not finish: %(why)s") % {"why": failures[0]})
+            why = " | ".join(failures)
+            raise CommandError(_("SATUSEHAT sync did not finish: %(why)s") % {"why": why})
 
     def _report(self, result, dry_run: bool) -> None:
         if dry_run:
