@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from laktasi.privacy.services import mother_erase
 from laktasi.satusehat.models import IhsNumber, OutboundRecord, RecordState
 from tests.satusehat.conftest import SECRET
 
@@ -267,3 +268,15 @@ def test_unreachable_server_leaves_everything_queued_with_a_clear_error(sending)
     with pytest.raises(CommandError, match="did not finish: connection failed"):
         run("sync", "--facility", FACILITY)
     assert OutboundRecord.objects.filter(state=RecordState.SENT).count() == 0
+
+
+def test_erasing_a_mother_erases_her_lookups_and_she_is_never_sent_again(sending):
+    run("sync", "--facility", FACILITY)
+    siti = sending.mothers["siti"]
+    assert IhsNumber.objects.filter(kind="patient", ihs="P02478375538").exists()
+    mother_erase(mother=siti, by=None, channel="cli")
+    assert not IhsNumber.objects.filter(ihs__in=["P02478375538", "P01836748436"]).exists()
+    writes = len(sending.double.writes())
+    output = run("sync", "--facility", FACILITY)
+    assert "0 sent, 0 updated" in output
+    assert len(sending.double.writes()) == writes
