@@ -14,12 +14,32 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laktasi.core.crypto import keyed_hash
 from laktasi.mothers.models import Baby, Mother
 from laktasi.satusehat import codes
 from laktasi.satusehat.client import Client
 from laktasi.satusehat.models import HealthWorkerIdentity, IhsKind, IhsNumber, IhsStatus
+
+# Fixed sentences (no placeholders), so a stored reason is translated when it is shown.
+REASONS = {
+    IhsKind.PATIENT: {
+        "unasked": gettext_lazy("mother: not looked up yet"),
+        IhsStatus.NOT_FOUND: gettext_lazy("mother: not found on SATUSEHAT"),
+        IhsStatus.AMBIGUOUS: gettext_lazy("mother: more than one match on SATUSEHAT"),
+    },
+    IhsKind.BABY: {
+        "unasked": gettext_lazy("baby: not looked up yet"),
+        IhsStatus.NOT_FOUND: gettext_lazy("baby: not found on SATUSEHAT"),
+        IhsStatus.AMBIGUOUS: gettext_lazy("baby: more than one match on SATUSEHAT"),
+    },
+    IhsKind.PRACTITIONER: {
+        "unasked": gettext_lazy("health worker: not looked up yet"),
+        IhsStatus.NOT_FOUND: gettext_lazy("health worker: not found on SATUSEHAT"),
+        IhsStatus.AMBIGUOUS: gettext_lazy("health worker: more than one match on SATUSEHAT"),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -60,21 +80,18 @@ class Lookups:
         return row
 
     @staticmethod
-    def _answer(row: IhsNumber | None, who: str) -> Found:
-        if row is None:
-            return Found(reason=_("%(who)s: not looked up yet") % {"who": who})
-        if row.status == IhsStatus.FOUND:
+    def _answer(row: IhsNumber | None, kind: str) -> Found:
+        if row is not None and row.status == IhsStatus.FOUND:
             return Found(ihs=row.ihs)
-        if row.status == IhsStatus.AMBIGUOUS:
-            return Found(reason=_("%(who)s: more than one match on SATUSEHAT") % {"who": who})
-        return Found(reason=_("%(who)s: not found on SATUSEHAT") % {"who": who})
+        status = row.status if row is not None else "unasked"
+        return Found(reason=str(REASONS[kind][status]))
 
     def mother(self, mother: Mother) -> Found:
         if not mother.nik:
             return Found(reason=_("mother: no NIK recorded"))
         params = {"identifier": f"{codes.NIK}|{mother.nik}"}
         row = self._ask(IhsKind.PATIENT, keyed_hash(mother.nik), "Patient", params, list)
-        return self._answer(row, _("mother"))
+        return self._answer(row, IhsKind.PATIENT)
 
     def baby(self, baby: Baby) -> Found:
         nik = baby.mother.nik
@@ -92,7 +109,7 @@ class Lookups:
             return same_day
 
         row = self._ask(IhsKind.BABY, key, "Patient", params, pick)
-        return self._answer(row, _("baby"))
+        return self._answer(row, IhsKind.BABY)
 
     def practitioner(self, user) -> Found:
         identity = HealthWorkerIdentity.objects.filter(user=user).first()
@@ -101,4 +118,4 @@ class Lookups:
         params = {"identifier": f"{codes.NIK}|{identity.nik}"}
         key = keyed_hash(identity.nik)
         row = self._ask(IhsKind.PRACTITIONER, key, "Practitioner", params, list)
-        return self._answer(row, _("health worker"))
+        return self._answer(row, IhsKind.PRACTITIONER)

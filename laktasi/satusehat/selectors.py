@@ -38,6 +38,14 @@ def configured_facilities() -> list[Facility]:
     ]
 
 
+def _shown(record: OutboundRecord, attribute: str) -> str:
+    """A stored reason in the reader's language (the server's message as it came)."""
+    value = getattr(record, attribute)
+    if attribute != "reason":
+        return value
+    return "; ".join(_(part) for part in value.split("; "))
+
+
 def queue_status(*, facility: Facility | None = None, limit: int = 200) -> dict:
     """Counts per state, the rejections with the server's message, and the waiting and held
     records with their reasons (labels carry the laktasi identifier, never a name)."""
@@ -50,7 +58,7 @@ def queue_status(*, facility: Facility | None = None, limit: int = 200) -> dict:
 
     def listing(state: str, text: str) -> list[dict]:
         rows = records.filter(state=state).order_by("kind", "source_pk")[:limit]
-        return [{"record": r.label, text: getattr(r, text)} for r in rows]
+        return [{"record": r.label, text: _shown(r, text)} for r in rows]
 
     return {
         **{state: counts[state] for state in RecordState.values},

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from laktasi.mothers.validators import normalize_nik
@@ -337,7 +337,8 @@ def facility_sync(
     try:
         client = client or Client(link)
         # Not one transaction: every lookup and state kept so far survives a failure.
-        pending = queue_refresh(link=link, lookups=Lookups(client), program=program)
+        with translation.override("en"):  # reasons are stored as msgids, shown translated
+            pending = queue_refresh(link=link, lookups=Lookups(client), program=program)
         for chunk in _chunks(pending):
             if dry_run:
                 result.bundles.append(bundle.transaction(_entries(chunk)[0]))

@@ -13,7 +13,17 @@ from tests.satusehat.conftest import SECRET
 
 def test_page_shows_the_queue_in_indonesian_with_rejections(client, sending):
     sending.double.reject_identifier = f"laktasi-visit-{sending.visits['ani'].pk}"
-    call_command("satusehat", "sync", "--facility", "Jenu", stdout=StringIO(), stderr=StringIO())
+    # synced from an English CLI; the page still speaks Indonesian (reasons are stored as msgids)
+    call_command(
+        "satusehat",
+        "sync",
+        "--facility",
+        "Jenu",
+        "--lang",
+        "en",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
     client.force_login(sending.world.users["admin"])
     page = client.get(reverse("satusehat:facility", args=[sending.world.puskesmas.pk]))
     html = page.content.decode()
@@ -23,6 +33,7 @@ def test_page_shows_the_queue_in_indonesian_with_rejections(client, sending):
     assert "Menunggu nomor IHS" in html
     assert "ibu: NIK belum tercatat" in html
     assert "Ditahan (tidak dikirim)" in html
+    assert "kontak kader tanpa tenaga kesehatan" in html
     assert 'data-key="sent">5<' in html
     assert 'data-key="held">3<' in html
     assert SECRET not in html
