@@ -26,6 +26,7 @@ from laktasi.imports.models import ImportJob
 from laktasi.instruments.models import Response
 from laktasi.materials.models import ProgramVideo
 from laktasi.mothers.models import Baby, Mother
+from laktasi.places.models import Facility
 from laktasi.programs.models import Consultation, Program, Session
 from tests.conftest import PASSWORD
 
@@ -48,6 +49,7 @@ PK_MODELS: dict[str, type] = {
     "materials:program_leaflet": Program,
     "materials:program_videos": Program,
     "materials:video": ProgramVideo,
+    "satusehat": Facility,  # administrators only: a reporting facility's SATUSEHAT page
 }
 # Values for kwargs that are not object keys.
 SAMPLE_VALUES = {"instrument_id": "knowledge_test", "timepoint": "pre"}
@@ -168,6 +170,7 @@ def kenanga_objects(world, settings, tmp_path) -> dict[type, object]:
     job.save()
     return {
         ApiToken: token_create(user=world.users["admin"], name="admin's phone")[0],
+        Facility: world.other_puskesmas,
         ImportJob: job,
         Mother: mother,
         Baby: baby,
