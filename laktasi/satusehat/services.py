@@ -11,8 +11,11 @@ keeps the server's OperationOutcome text as *rejected*, the rest are sent.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -320,6 +323,28 @@ def _chunks(items: list[Pending]) -> list[list[Pending]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+class SyncRunningError(Exception):
+    """Another sync of the same facility is running (on this server)."""
+
+
+@contextmanager
+def _one_sync_at_a_time(facility: Facility):
+    """An exclusive lock file per facility in VAR_DIR: overlapping runs (a slow cron) would
+    otherwise send the same queued contacts twice."""
+    path = Path(settings.VAR_DIR) / f"satusehat-sync-{facility.pk}.lock"
+    with path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncRunningError(
+                _("Another SATUSEHAT sync of %(name)s is running.") % {"name": facility.name}
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def facility_sync(
     *,
     facility: Facility,
@@ -329,10 +354,18 @@ def facility_sync(
 ) -> SyncResult:
     """Refresh the queue of ``facility`` and send it (or, ``dry_run``, only build it).
 
-    Raises :class:`NotConfiguredError` and, for refused credentials,
-    :class:`~laktasi.satusehat.client.CredentialsError`.
+    Raises :class:`NotConfiguredError`, :class:`SyncRunningError` and, for refused
+    credentials, :class:`~laktasi.satusehat.client.CredentialsError`.
     """
     link = usable_link(facility)
+    with _one_sync_at_a_time(facility):
+        return _sync_locked(link, program=program, dry_run=dry_run, client=client)
+
+
+def _sync_locked(
+    link: FacilityLink, *, program: Program | None, dry_run: bool, client: Client | None
+) -> SyncResult:
+    facility = link.facility
     result = SyncResult(facility=facility.name)
     try:
         client = client or Client(link)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 from collections import Counter
 from io import StringIO
@@ -280,3 +281,14 @@ def test_erasing_a_mother_erases_her_lookups_and_she_is_never_sent_again(sending
     output = run("sync", "--facility", FACILITY)
     assert "0 sent, 0 updated" in output
     assert len(sending.double.writes()) == writes
+
+
+def test_a_second_sync_of_the_same_facility_waits_for_the_first(sending, settings):
+    lock = settings.VAR_DIR / f"satusehat-sync-{sending.world.puskesmas.pk}.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a sync already running
+        with pytest.raises(CommandError, match="Another SATUSEHAT sync of Jenu is running"):
+            run("sync", "--facility", FACILITY)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    assert fhir_writes(sending.double) == []
+    assert "6 sent" in run("sync", "--facility", FACILITY)

@@ -23,7 +23,12 @@ from laktasi.satusehat.selectors import (
     facility_resolve,
     queue_status,
 )
-from laktasi.satusehat.services import NotConfiguredError, facility_sync, link_configure
+from laktasi.satusehat.services import (
+    NotConfiguredError,
+    SyncRunningError,
+    facility_sync,
+    link_configure,
+)
 
 ENVIRONMENTS = {"sandbox": SANDBOX_URL, "production": PRODUCTION_URL}
 COUNTS = ("sent", "queued", "rejected", "waiting_ihs", "held")
@@ -129,7 +134,7 @@ class Command(BaseCommand):
         for facility in facilities:
             try:
                 result = facility_sync(facility=facility, program=program, dry_run=opts["dry_run"])
-            except (NotConfiguredError, CredentialsError) as exc:
+            except (NotConfiguredError, CredentialsError, SyncRunningError) as exc:
                 failures.append(str(exc))
                 continue
             bundles += result.bundles
