@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "laktasi.dashboards",
     "laktasi.api",
     "laktasi.jobs",
+    "laktasi.satusehat",
     "laktasi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -335,7 +336,7 @@ IMPORT_RETENTION_DAYS = envint("LAKTASI_IMPORT_RETENTION_DAYS", 30)
 # At most this many imports and report generations running at once per user.
 MAX_CONCURRENT_JOBS = envint("LAKTASI_MAX_CONCURRENT_JOBS", 2)
 
-# Background jobs (laktasi.jobs, docs/decisions/0006): the database queue of django-tasks.
+# Background jobs (laktasi.jobs, docs/decisions/0007): the database queue of django-tasks.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `laktasi serve` runs a worker thread in the web process unless this is off (then run
 # `laktasi worker` beside it, on one host or many).
@@ -351,6 +352,14 @@ if LAKTASI_METRICS:
     INSTALLED_APPS.append("django_prometheus")
     MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
     MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# SATUSEHAT sending (laktasi.satusehat): seconds per request, retries of a timeout, dropped
+# connection or 5xx (waiting BACKOFF, 2*BACKOFF, ... seconds), contacts per transaction
+# bundle, and hours before a person not found on the national index is asked again.
+SATUSEHAT_TIMEOUT = envint("LAKTASI_SATUSEHAT_TIMEOUT", 30)
+SATUSEHAT_RETRIES = envint("LAKTASI_SATUSEHAT_RETRIES", 3)
+SATUSEHAT_BACKOFF = float(os.environ.get("LAKTASI_SATUSEHAT_BACKOFF", "2"))
+SATUSEHAT_BUNDLE_CONTACTS = envint("LAKTASI_SATUSEHAT_BUNDLE_CONTACTS", 20)
+SATUSEHAT_RECHECK_HOURS = envint("LAKTASI_SATUSEHAT_RECHECK_HOURS", 24)
 
 # Demo users (``laktasi demo``) may log in only outside production mode.
 DEMO_LOGINS_ALLOWED = not PRODUCTION

@@ -32,6 +32,7 @@ urlpatterns = [
     path("dasbor/", include("laktasi.dashboards.urls")),
     path("akun/", include("laktasi.accounts.urls")),
     path("privasi/", include("laktasi.privacy.urls")),
+    path("satusehat/", include("laktasi.satusehat.urls")),
     path("api/", include("laktasi.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from django.db import transaction
 from laktasi.accounts.models import Role, User
 from laktasi.demo.followups import demo_followups
 from laktasi.demo.responses import demo_responses
+from laktasi.demo.satusehat import demo_satusehat
 from laktasi.materials.services import qa_load
 from laktasi.mothers.models import (
     IDENTIFIER_ALPHABET,
@@ -339,4 +340,5 @@ def demo_load() -> DemoResult:
             result=result,
         )
     demo_followups(kader=kader, kader_mawar=kader_mawar)
+    demo_satusehat(bidan=bidan, kader=kader, puskesmas=puskesmas, session=session)
     return result

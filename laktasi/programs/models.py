@@ -95,6 +95,16 @@ class Session(TimeStamped):
     starts_at = models.DateTimeField(_("date and time"))
     venue = models.CharField(_("venue"), max_length=200)
     facilitator = models.CharField(_("facilitator"), max_length=200)
+    # The health worker answerable for the session (laktasi.satusehat sends its attendance
+    # under her name); the free-text facilitator may be a team or a guest.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible health worker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("session")

@@ -29,6 +29,7 @@ from laktasi.instruments.models import Response
 from laktasi.links.models import AnswerLink
 from laktasi.materials.models import ProgramVideo
 from laktasi.mothers.models import Baby, Mother
+from laktasi.places.models import Facility
 from laktasi.programs.models import Consultation, Program, Session
 from tests.conftest import PASSWORD
 
@@ -58,6 +59,7 @@ PK_MODELS: dict[str, type] = {
     "links:csv": Session,
     "links:group": Session,
     "links:settings": Program,
+    "satusehat": Facility,  # administrators only: a reporting facility's SATUSEHAT page
 }
 # Values for kwargs that are not object keys.
 SAMPLE_VALUES = {"instrument_id": "knowledge_test", "timepoint": "pre"}
@@ -190,6 +192,7 @@ def kenanga_objects(world, settings, tmp_path) -> dict[type, object]:
     return {
         ApiToken: token_create(user=world.users["admin"], name="admin's phone")[0],
         Invitation: invitation_issue(by=world.users["admin"], role="kader")[0],
+        Facility: world.other_puskesmas,
         ImportJob: job,
         Mother: mother,
         Baby: baby,

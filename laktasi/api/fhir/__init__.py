@@ -1,4 +1,7 @@
-"""FHIR R4 exchange in the shape SATUSEHAT uses: export a Bundle, import one back.
+"""Generic FHIR R4 exchange: export a Bundle, import one back.
+
+Not SATUSEHAT's shape (a SATUSEHAT server would refuse it): sending to SATUSEHAT is
+``laktasi.satusehat`` (docs/satusehat.md).
 
 ``export.bundle_build`` writes a ``collection`` Bundle of plain JSON dicts; ``importer``
 reads such a Bundle into laktasi; ``validation`` checks every resource with the

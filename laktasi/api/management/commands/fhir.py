@@ -1,4 +1,5 @@
-"""``laktasi fhir export|import``: FHIR R4 Bundles in the shape SATUSEHAT uses."""
+"""``laktasi fhir export|import``: generic FHIR R4 Bundles (not SATUSEHAT's shape; see
+``laktasi satusehat``)."""
 
 from __future__ import annotations
 
