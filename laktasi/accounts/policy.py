@@ -19,9 +19,15 @@ row-level report files      yes    yes          yes    yes    no
 FHIR bundle (full NIK)      yes    no           yes    no     no
 her export (JSON/PDF)       yes    no           yes    no     no
 change history (masked)     yes    yes          yes    yes    no
+start a WhatsApp message    yes    yes          yes    yes    no
 restrict, erase             yes    no           no     no     no
 restricted / withdrawn      yes    no           no     no     no
 ==========================  =====  ===========  =====  =====  ======
+
+A WhatsApp message is started through a redirect (``/kunjungan/<visit>/wa/``,
+``/tautan/<link>/wa/``): her number goes from the server to WhatsApp in that one answer and is
+never written on a page, so a kader or coordinator who may message her still sees it masked.
+Each message started is in the access log.
 
 "both" means a midwife whose network (her puskesmas and its posyandu) holds both the mother's
 current facility and the new one. Kader and coordinators may *type* a NIK or phone number
@@ -63,6 +69,11 @@ def sees_full_identifiers(user: User | None) -> bool:
     """Full NIK and phone numbers: administrators, and midwives who match mothers with the
     puskesmas record and SATUSEHAT. Kader and coordinators see them masked."""
     return _active(user) and (user.is_administrator or user.role == Role.MIDWIFE)
+
+
+def may_message(user: User | None) -> bool:
+    """Start a WhatsApp message to a mother in scope (the number is never shown on a page)."""
+    return sees_personal_data(user)
 
 
 def sees_restricted(user: User | None) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from laktasi.accounts.policy import may_message
 from laktasi.followups.forms import VisitForm
 from laktasi.followups.messages import whatsapp_link
 from laktasi.followups.models import Problem
@@ -82,6 +83,7 @@ def task_list_view(request):
     tasks = task_list(user=request.user)
     show = request.GET.get("show", "")
     record_url = reverse("followups:record", args=[0])
+    whatsapp_url = reverse("followups:whatsapp", args=[0])
     baby_url = reverse("followups:baby", args=[0])
     dates_text = _("due %(due)s (window %(start)s – %(end)s)")
     visit_text = _("visit %(label)s")
@@ -98,7 +100,13 @@ def task_list_view(request):
             task.alert_labels = [alert_label(c) for c in task.alerts]
             task.urgent = any(alert_level(c) == SAME_DAY for c in task.alerts)
             task.state_label = STATE_LABELS[task.state]
-            task.whatsapp = whatsapp_link(visit) if task.state != "missed" else ""
+            # Her number never goes on the page: the button asks the server for the redirect.
+            has_phone = bool(visit.baby.mother.phone)
+            task.whatsapp = (
+                whatsapp_url.replace("/0/", f"/{visit.pk}/")
+                if has_phone and task.state != "missed" and may_message(request.user)
+                else ""
+            )
             # Built here, not with {% url %}/{% blocktranslate %} per card: long lists stay fast.
             task.record_url = record_url.replace("/0/", f"/{visit.pk}/")
             task.baby_url = baby_url.replace("/0/", f"/{visit.baby_id}/")
@@ -123,6 +131,20 @@ def task_list_view(request):
         "urgent_rows": urgent_rows,
     }
     return render(request, "followups/tasks.html", context)
+
+
+@login_required
+def visit_whatsapp_view(request, pk: int):
+    """Open WhatsApp with the visit's message to the mother; logged, number never on a page."""
+    _personal_only(request)
+    if not may_message(request.user):
+        raise Http404
+    visit = visit_get(user=request.user, pk=pk)
+    link = whatsapp_link(visit)
+    if not link:
+        raise Http404
+    access_log_record(user=request.user, mother=visit.baby.mother, action=AccessAction.CONTACT)
+    return redirect(link)
 
 
 @login_required

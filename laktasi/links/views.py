@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from laktasi.accounts import policy
 from laktasi.instruments import registry
 from laktasi.instruments.forms import language
 from laktasi.links import messages as wa
@@ -36,6 +37,8 @@ from laktasi.links.services import (
     may_change_link_settings,
 )
 from laktasi.mothers.views import require_personal_access
+from laktasi.privacy.models import AccessAction
+from laktasi.privacy.services import access_log_record
 from laktasi.programs.selectors import program_get, session_get
 
 
@@ -58,16 +61,16 @@ def _base_url(request) -> str:
 
 def _rows(request, session, instrument, timepoint):
     base = _base_url(request)
+    may_message = policy.may_message(request.user)
     rows = []
     for row in session_link_rows(
         user=request.user, session=session, instrument_id=instrument, timepoint=timepoint
     ):
         url = sheet.answer_url(base, row.link) if row.link else ""
+        # Her number never goes on the page: the button asks the server for the redirect.
         share = (
-            wa.whatsapp_link(
-                phone=row.mother.phone, instrument_id=instrument, timepoint=timepoint, url=url
-            )
-            if row.link and row.link.submitted_at is None
+            reverse("links:whatsapp", args=[row.link.pk])
+            if row.link and row.link.submitted_at is None and row.mother.phone and may_message
             else ""
         )
         rows.append({"mother": row.mother, "link": row.link, "url": url, "whatsapp": share})
@@ -258,18 +261,41 @@ def program_link_settings_view(request, pk: int):
     return redirect("programs:detail", pk=program.pk)
 
 
+def _link_in_scope(request, answerlink_pk: int) -> AnswerLink:
+    link = AnswerLink.objects.select_related("session", "mother").filter(pk=answerlink_pk).first()
+    if link is None:
+        raise Http404
+    session = session_get(user=request.user, pk=link.session_id)
+    if link.mother_id not in {m.pk for m in session_mothers(user=request.user, session=session)}:
+        raise Http404
+    return link
+
+
+@login_required
+def answer_link_whatsapp_view(request, answerlink_pk: int):
+    """Open WhatsApp with her link; logged, her number never written on a page."""
+    require_personal_access(request)
+    if not policy.may_message(request.user):
+        raise Http404
+    link = _link_in_scope(request, answerlink_pk)
+    target = wa.whatsapp_link(
+        phone=link.mother.phone,
+        instrument_id=link.instrument_id,
+        timepoint=link.timepoint,
+        url=sheet.answer_url(_base_url(request), link),
+    )
+    if not target or link.submitted_at is not None:
+        raise Http404
+    access_log_record(user=request.user, mother=link.mother, action=AccessAction.CONTACT)
+    return redirect(target)
+
+
 @login_required
 @require_POST
 def answer_link_reopen_view(request, answerlink_pk: int):
     """Let a mother send again; logged (LinkEvent) with who reopened it."""
     require_personal_access(request)
-    link = AnswerLink.objects.select_related("session").filter(pk=answerlink_pk).first()
-    if link is None:
-        raise Http404
-    session = session_get(user=request.user, pk=link.session_id)
-    visible = {m.pk for m in session_mothers(user=request.user, session=session)}
-    if link.mother_id not in visible:
-        raise Http404
+    link = _link_in_scope(request, answerlink_pk)
     answer_link_reopen(link=link, by=request.user)
     messages.success(request, _("The link is open again: she can send her answers once more."))
-    return redirect(_page_url(session, link.instrument_id, link.timepoint))
+    return redirect(_page_url(link.session, link.instrument_id, link.timepoint))

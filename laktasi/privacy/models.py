@@ -11,6 +11,7 @@ class AccessAction(models.TextChoices):
     LIST = "list", _("listed (API)")
     EDIT = "edit", _("opened for correction")
     MOVE = "move", _("moved to another facility")
+    CONTACT = "contact", _("WhatsApp message started")
     EXPORT_JSON = "export_json", _("exported (JSON)")
     EXPORT_PDF = "export_pdf", _("exported (PDF)")
     HISTORY = "history", _("viewed change history")

@@ -14,6 +14,7 @@ from laktasi.followups.messages import message_for, whatsapp_link
 from laktasi.followups.models import IndicatorSnapshot
 from laktasi.followups.selectors import task_list
 from laktasi.instruments.services import response_record
+from laktasi.privacy.models import AccessAction, AccessLogEntry
 from tests.conftest import PASSWORD
 from tests.followups.helpers import new_baby, record, scheduled
 
@@ -140,14 +141,30 @@ def _login(client, user):
 
 
 def test_task_page_shows_tasks_with_whatsapp_button(client, world):
-    scheduled(new_baby(world.mothers["melati"], age_days=7))
+    visits = scheduled(new_baby(world.mothers["melati"], age_days=7))
     _login(client, world.users["kader"])
     page = client.get(reverse("followups:tasks"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Siti Melati" in html
-    assert "https://wa.me/6281234567890?text=" in html
     assert "Dewi Mawar" not in html
+    # Her number is never on the page (a kader sees it masked); the button redirects.
+    assert "81234567890" not in html
+    button = reverse("followups:whatsapp", args=[visits["d7"].pk])
+    assert f'href="{button}"' in html
+    reply = client.get(button)
+    assert reply.status_code == 302
+    assert reply["Location"].startswith("https://wa.me/6281234567890?text=")
+    assert AccessLogEntry.objects.filter(
+        mother_pk=world.mothers["melati"].pk, action=AccessAction.CONTACT
+    ).exists()
+
+
+def test_another_posyandus_cadre_cannot_message_the_mother(client, world):
+    visits = scheduled(new_baby(world.mothers["melati"], age_days=7))
+    _login(client, world.users["kader_mawar"])
+    assert client.get(reverse("followups:whatsapp", args=[visits["d7"].pk])).status_code == 404
+    assert not AccessLogEntry.objects.filter(action=AccessAction.CONTACT).exists()
 
 
 def test_viewer_has_no_task_page(client, world):

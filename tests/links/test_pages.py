@@ -16,6 +16,7 @@ from laktasi.instruments.models import Response, Source
 from laktasi.links import throttle
 from laktasi.links.models import AnswerLink, LinkEvent, LinkSettings
 from laktasi.links.services import answer_link_submit
+from laktasi.privacy.models import AccessAction, AccessLogEntry
 from tests.links.helpers import form_payload, issue, knowledge_answers, make_session, url_of
 from tests.web.helpers import client_for
 
@@ -187,7 +188,9 @@ def test_staff_page_makes_links_and_shows_who_has_sent(world, session):
     assert "1 of 1 sent" in fragment
 
 
-def test_whatsapp_share_carries_her_link_and_no_name(world, session):
+def test_whatsapp_share_carries_her_link_and_no_name_and_her_number_stays_off_the_page(
+    world, session
+):
     client = client_for(world.users["kader"])
     client.post(
         f"/tautan/sesi/{session.pk}/buat/", {"instrument": "knowledge_test", "timepoint": "pre"}
@@ -196,11 +199,20 @@ def test_whatsapp_share_carries_her_link_and_no_name(world, session):
     html = client.get(
         f"/tautan/sesi/{session.pk}/?instrument=knowledge_test&timepoint=pre"
     ).content.decode()
-    share = re.search(r'href="(https://wa\.me/[^"]+)"', html).group(1)
+    assert "81234567890" not in html  # a kader sees phone numbers masked (accounts/policy.py)
+    button = re.search(r'href="(/tautan/\d+/wa/)"', html).group(1)
+    reply = client.get(button)
+    assert reply.status_code == 302
+    share = reply["Location"]
     assert share.startswith("https://wa.me/6281234567890?text=")
     assert url_of(link).strip("/").split("/")[-1] in share
     assert "Siti" not in share
     assert "Melati" not in share
+    assert AccessLogEntry.objects.filter(
+        mother_pk=link.mother_id, action=AccessAction.CONTACT, username="kader"
+    ).exists()
+    other = client_for(world.users["kader_mawar"])
+    assert other.get(button).status_code == 404
 
 
 def test_kader_of_another_posyandu_sees_no_link_of_these_mothers(world, session):

@@ -24,14 +24,19 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from laktasi.accounts import policy
+from laktasi.accounts.invitations import invitation_issue
+from laktasi.accounts.models import Invitation
 from laktasi.api.models import ApiToken
 from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
 from laktasi.imports.models import ImportJob
 from laktasi.instruments.models import Response
+from laktasi.links.models import AnswerLink
+from laktasi.links.services import answer_links_issue
 from laktasi.materials.models import ProgramVideo
 from laktasi.mothers.models import Baby, Companion, Consent, Mother
 from laktasi.mothers.services import consent_record, mother_update
+from laktasi.places.models import Facility
 from laktasi.privacy.services import mother_restrict
 from laktasi.programs.models import Attendance, Consultation, Enrollment, Program, Session
 from tests.api.conftest import ApiClient
@@ -113,7 +118,13 @@ def melati_objects(world, settings, tmp_path) -> dict[type, object]:
         facilitator="Bidan",
     )
     Attendance.objects.create(session=session, mother=mother, companion_present=False)
+    link = answer_links_issue(
+        session=session, mothers=[mother], instrument_id="knowledge_test", timepoint="pre", by=admin
+    ).links[0]
     return {
+        AnswerLink: link,
+        Invitation: invitation_issue(by=admin, role="kader")[0],
+        Facility: world.puskesmas,
         ApiToken: token_create(user=admin, name="admin's phone")[0],
         ImportJob: _job(world),
         Mother: mother,

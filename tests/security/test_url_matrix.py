@@ -45,6 +45,7 @@ PK_MODELS: dict[str, type] = {
     "instruments:response": Response,
     "instruments:edit": Response,
     "followups:record": Visit,
+    "followups:whatsapp": Visit,
     "followups:baby": Baby,
     "imports": ImportJob,
     "reports:program": Program,
