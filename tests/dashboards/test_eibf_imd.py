@@ -15,7 +15,6 @@ from laktasi.dashboards.indicators import all_tables
 from laktasi.dashboards.selectors import dashboard_get, unit_get
 from laktasi.followups.services import snapshot_refresh, visit_record
 from laktasi.mothers.models import Baby, Mother
-from laktasi.places.models import Facility, Region
 from laktasi.programs.models import Program
 from tests.api.conftest import ApiClient
 from tests.followups.helpers import new_baby, recall, scheduled
@@ -108,14 +107,11 @@ def test_fhir_round_trip_keeps_imd_and_wet_nappies(world):
     visit = next(iter(visits.values()))
     visit_record(visit=visit, recorded_by=None, done_on=visit.due_date, mode="home",
                  wet_nappies=5, refresh_snapshot=False)  # fmt: skip
-    bundle = bundle_build()
+    bundle = bundle_build(user=world.users["bidan"])
+    # Into a laktasi with its regions and facilities (reference data a Bundle never creates).
     Mother.objects.all().delete()
     Program.objects.all().delete()
-    Facility.objects.filter(puskesmas__isnull=False).delete()
-    Facility.objects.all().delete()
-    for level in (4, 3, 2, 1):
-        Region.objects.filter(level=level).delete()
-    bundle_import(bundle=bundle)
+    bundle_import(bundle=bundle, facility=world.puskesmas)
     again = Baby.objects.get(mother__full_name=world.mothers["melati"].full_name)
     assert (again.early_initiation, again.imd) == (True, False)
     assert again.visits.filter(wet_nappies=5).count() == 1

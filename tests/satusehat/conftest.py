@@ -94,8 +94,6 @@ def sending(world, server) -> Sending:
         "rina": register("Rina Terbatas", world.melati, tasik, nik=RESTRICTED_NIK),
         "dewi": world.mothers["mawar"],
     }
-    Mother.objects.filter(pk=mothers["rina"].pk).update(restricted=True)
-    mothers["rina"].refresh_from_db()
     double = server.double
     double.add_practitioner("10009880728", nik=BIDAN_NIK)
     double.add_patient("P02478375538", nik=MOTHER_NIK, gender="female")
@@ -113,6 +111,9 @@ def sending(world, server) -> Sending:
     )
     for key in ("siti", "ani", "rina"):
         attendance_record(session=session, mother=mothers[key], companion_present=False)
+    # She attended, then asked to restrict processing (nothing new may be recorded after).
+    Mother.objects.filter(pk=mothers["rina"].pk).update(restricted=True)
+    mothers["rina"].refresh_from_db()
     consultation = Consultation.objects.create(
         mother=mothers["ani"],
         question="Puting lecet",
