@@ -26,6 +26,7 @@ from laktasi.imports.importers.attendance import AttendanceImporter
 from laktasi.imports.importers.base import Context, Importer, Plan
 from laktasi.imports.importers.mothers import MothersImporter
 from laktasi.imports.importers.responses import ResponsesImporter
+from laktasi.imports.mapping.apply import MappedRows, mapped_read
 from laktasi.imports.models import ImportJob, ImportKind, ImportStatus
 from laktasi.imports.parsers import FileRejected, Table, read_table
 from laktasi.imports.selectors import can_import, importable_facilities, importable_programs
@@ -107,6 +108,8 @@ def _context(job: ImportJob) -> Context:
 
 def _read(job: ImportJob) -> tuple[Importer, Table]:
     path = Path(job.file.path)
+    if hasattr(job, "mapped"):  # read through a column mapping (Google Forms, any sheet)
+        return ResponsesImporter(), mapped_read(path, job.mapped)
     if job.kind:
         importer = IMPORTERS[job.kind]()
         return importer, read_table(path, header_score=importer.header_score)
@@ -139,6 +142,8 @@ def _plan(job: ImportJob) -> Plan:
         plan = Plan(kind=importer.kind, rows_read=len(table.rows), file_error=exc.render())
         for row, _cells in table.rows:
             plan.reject(row, "", "", plan.file_error)
+    if isinstance(table, MappedRows):
+        plan = table.finish(plan)
     plan.header, plan.header_row = table.header, table.header_row
     plan.errors.sort(key=lambda e: e.row)
     plan.check()
