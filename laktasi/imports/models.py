@@ -134,7 +134,7 @@ class ImportRowKey(models.Model):
 # Models of the mapping and pull features live beside their code; imported here so that
 # they belong to this app (they refer to ImportJob by name, so there is no import cycle).
 from laktasi.imports.mapping.models import ColumnMapping, MappedImport  # noqa: E402
-from laktasi.imports.pull.models import ServerKind, ServerSource  # noqa: E402
+from laktasi.imports.pull.models import PulledImport, ServerKind, ServerSource  # noqa: E402
 
 __all__ = ["ColumnMapping", "ImportJob", "ImportKind", "ImportRowKey", "ImportStatus",
-           "MappedImport", "ServerKind", "ServerSource"]  # fmt: skip
+           "MappedImport", "PulledImport", "ServerKind", "ServerSource"]  # fmt: skip

@@ -29,6 +29,7 @@ from laktasi.imports.importers.responses import ResponsesImporter
 from laktasi.imports.mapping.apply import MappedRows, mapped_read
 from laktasi.imports.models import ImportJob, ImportKind, ImportStatus
 from laktasi.imports.parsers import FileRejected, Table, read_table
+from laktasi.imports.pull.rows import PulledRows, pulled_table
 from laktasi.imports.selectors import can_import, importable_facilities, importable_programs
 from laktasi.places.models import Facility
 from laktasi.programs.models import Program
@@ -112,7 +113,7 @@ def _read(job: ImportJob) -> tuple[Importer, Table]:
         return ResponsesImporter(), mapped_read(path, job.mapped)
     if job.kind:
         importer = IMPORTERS[job.kind]()
-        return importer, read_table(path, header_score=importer.header_score)
+        return importer, pulled_table(read_table(path, header_score=importer.header_score), job)
     candidates = [cls() for cls in IMPORTERS.values()]
 
     def best_score(cells: list[str]) -> int:
@@ -142,7 +143,7 @@ def _plan(job: ImportJob) -> Plan:
         plan = Plan(kind=importer.kind, rows_read=len(table.rows), file_error=exc.render())
         for row, _cells in table.rows:
             plan.reject(row, "", "", plan.file_error)
-    if isinstance(table, MappedRows):
+    if isinstance(table, MappedRows | PulledRows):  # notes of a mapped or a pulled import
         plan = table.finish(plan)
     plan.header, plan.header_row = table.header, table.header_row
     plan.errors.sort(key=lambda e: e.row)

@@ -53,3 +53,18 @@ class ServerSource(models.Model):
     def host(self) -> str:
         """The server's host name, for messages (never the token)."""
         return self.base_url.split("://", 1)[-1].split("/", 1)[0]
+
+
+class PulledImport(models.Model):
+    """An import job whose rows were pulled from a server: from which source, how many
+    submissions were left out as not approved, and which were edited on the server."""
+
+    job = models.OneToOneField("imports.ImportJob", on_delete=models.CASCADE, related_name="pulled")
+    source = models.ForeignKey(
+        ServerSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="pulls"
+    )
+    not_approved = models.PositiveIntegerField(_("left out: not approved / rejected"), default=0)
+    edited = models.JSONField(_("edited on the server"), default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"pull of import {self.job_id}"
