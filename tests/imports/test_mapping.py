@@ -161,12 +161,12 @@ def test_nik_identifier_matches_the_mother_and_stays_out_of_the_key(world, tmp_p
 def test_identifier_and_timepoint_must_be_chosen(world, tmp_path):
     header, rows = knowledge_rows({world.mothers["melati"].identifier: all_correct()})
     path = write_forms_csv(tmp_path / "f.csv", header, rows)
-    with pytest.raises(ValidationError, match="timepoint"):
+    with pytest.raises(ValidationError, match="waktu pengukuran"):
         mapped_import_create(
             path=path, file_name="f.csv", user=None, program=world.program,
             spec=confirmed_spec(path, timepoint=""),
         )  # fmt: skip
-    with pytest.raises(ValidationError, match="identifies the mother"):
+    with pytest.raises(ValidationError, match="mengenali ibu"):
         mapped_import_create(
             path=path, file_name="f.csv", user=None, program=world.program,
             spec=confirmed_spec(path, identifier_column=""),

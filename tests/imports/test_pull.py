@@ -110,8 +110,9 @@ def test_kobo_pull_follows_pages_skips_not_approved_and_is_idempotent(world):
         job = pull_and_commit(source)
         assert job.status == ImportStatus.COMMITTED, job.errors
         assert (job.rows_read, job.created) == (2, 2)
-        assert any("Not approved" in n or "Tidak disetujui" in n for n in job.notes) or any(
-            "1" in n for n in job.notes
+        assert (
+            "1 kiriman yang ditandai Tidak disetujui / Ditolak di server tidak diikutkan."
+            in job.notes
         )
         pages = [p for m, p, _a in fake.requests if "/data/" in p]
         assert len(pages) == 2  # page size 2: "next" followed once
