@@ -21,6 +21,7 @@ from laktasi.imports.mapping.suggest import suggest
 from laktasi.imports.mapping.text import normalise, similarity
 from laktasi.imports.models import ImportStatus
 from laktasi.imports.services import importjob_commit, importjob_preview
+from laktasi.instruments import registry
 from laktasi.instruments.models import Response, Source
 from tests.imports.googleforms import all_correct, knowledge_rows, write_forms_csv, write_forms_xlsx
 
@@ -229,3 +230,26 @@ def test_cli_imports_with_a_saved_mapping_or_a_json_file(world, tmp_path, capsys
                  "--mapping", str(saved.pk), "--no-progress", "--lang", "en")  # fmt: skip
     assert "skipped 1" in capsys.readouterr().out
     assert Response.objects.count() == 1
+
+
+def test_checkbox_answers_are_split_on_whole_labels_longest_first():
+    from laktasi.imports.mapping.suggest import split_multiple
+
+    item = next(
+        it for it in registry.get("sociocultural_interview").items if it.type == "select_multiple"
+    )
+    first, second = item.choices[0].label.id, item.choices[1].label.id
+    parts = split_multiple(item, f"{first}, {second}, Sesuatu lain")
+    assert sorted(parts) == sorted([first, second, "Sesuatu lain"])
+
+
+def test_duplicate_question_headers_are_refused_not_guessed(world, tmp_path):
+    ident = world.mothers["melati"].identifier
+    header, rows = knowledge_rows({ident: all_correct()})
+    header[6] = header[5]  # Google Forms keeps two questions with the same text as they are
+    path = write_forms_csv(tmp_path / "g.csv", header, rows)
+    spec = confirmed_spec(path)
+    with pytest.raises(ValidationError, match="dua kolom"):
+        mapped_import_create(
+            path=path, file_name="g.csv", user=None, program=world.program, spec=spec
+        )

@@ -84,7 +84,7 @@ class MappingSpec:
         clean = {k: v for k, v in data.items() if k in known}
         clean["columns"] = {str(k): str(v) for k, v in (clean.get("columns") or {}).items()}
         clean["answers"] = {
-            str(g): {str(k): str(v) for k, v in (m or {}).items()}
+            str(g): {answer_key(k): str(v) for k, v in (m or {}).items()}
             for g, m in (clean.get("answers") or {}).items()
         }
         number = clean.get("followup_number")
@@ -124,6 +124,12 @@ class MappingSpec:
             if column not in present:
                 raise MappingError(
                     _("The file has no column %(name)s, which the mapping uses."), name=column[:80]
+                )
+        for column in [self.identifier_column, *self.columns]:
+            if header.count(column) > 1:
+                raise MappingError(
+                    _("The file has two columns named %(name)s; rename one and upload it again."),
+                    name=column[:80],
                 )
         seen: dict[str, str] = {}
         for column, item_id in self.columns.items():

@@ -192,7 +192,7 @@ def suggest_identifier(header: Iterable[str]) -> tuple[str, str]:
     """(column, kind) when a header plainly names the laktasi ID or the NIK; never a name."""
     for name in header:
         norm = normalise(name)
-        if norm == "nik" or norm.startswith("nik ") or " nik" in f" {norm} ":
+        if "nik" in norm.split():
             return name, "nik"
         if any(word in f" {norm} " or word == norm for word in IDENTIFIER_WORDS):
             return name, "laktasi_id"
