@@ -23,6 +23,7 @@ from laktasi.imports.models import ImportStatus
 from laktasi.imports.services import importjob_commit, importjob_preview
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response, Source
+from tests.imports.conftest import write_xlsx
 from tests.imports.googleforms import all_correct, knowledge_rows, write_forms_csv, write_forms_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +254,23 @@ def test_duplicate_question_headers_are_refused_not_guessed(world, tmp_path):
         mapped_import_create(
             path=path, file_name="g.csv", user=None, program=world.program, spec=spec
         )
+
+
+def test_any_spreadsheet_with_english_texts_and_a_title_row_is_mapped(world, tmp_path):
+    """Not Google Forms: a title row above the header, English item texts, no timestamp
+    (the importer's own key then keeps re-imports idempotent)."""
+    definition = registry.get("knowledge_test")
+    header = ["No", "ID Ibu (laktasi)", "Nama"] + [it.label.en for it in definition.items]
+    answers = all_correct()
+    row = [1, world.mothers["melati"].identifier.lower(), "Siti"]
+    row += ["True" if answers[it.id] == "true" else "False" for it in definition.items]
+    path = write_xlsx(tmp_path / "rekap.xlsx", header, [row], above=[["Rekap pre-test Desa X"]])
+    spec = confirmed_spec(path)
+    assert len(spec.columns) == len(definition.items)
+    assert (spec.identifier_column, spec.identifier_kind) == ("ID Ibu (laktasi)", "laktasi_id")
+    assert not spec.timestamp_column
+    job, _plan = import_mapped(path, world, spec)
+    assert (job.created, job.rejected) == (1, 0)
+    assert Response.objects.get().score_pct == 100
+    again, _plan = import_mapped(path, world, spec)
+    assert (again.created, again.skipped) == (0, 1)
