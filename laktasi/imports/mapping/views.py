@@ -174,4 +174,5 @@ def mapping_view(request, pk: int):
         mapped_items = {g.item_id for g in form.guesses if g.role == "item"}
     unmapped = [it for it in form.definition.items if it.id not in mapped_items]
     context = {"job": job, "form": form, "unmapped": unmapped, "rows": len(table.rows)}
-    return render(request, "imports/mapping.html", context)
+    template = "imports/_mapping_form.html" if request.htmx else "imports/mapping.html"
+    return render(request, template, context)
