@@ -17,7 +17,7 @@ from laktasi.imports.mapping.services import (
     mapped_import_create,
 )
 from laktasi.imports.mapping.spec import MappingSpec
-from laktasi.imports.mapping.suggest import suggest
+from laktasi.imports.mapping.suggest import split_multiple, suggest
 from laktasi.imports.mapping.text import normalise, similarity
 from laktasi.imports.models import ImportStatus
 from laktasi.imports.services import importjob_commit, importjob_preview
@@ -234,8 +234,6 @@ def test_cli_imports_with_a_saved_mapping_or_a_json_file(world, tmp_path, capsys
 
 
 def test_checkbox_answers_are_split_on_whole_labels_longest_first():
-    from laktasi.imports.mapping.suggest import split_multiple
-
     item = next(
         it for it in registry.get("sociocultural_interview").items if it.type == "select_multiple"
     )

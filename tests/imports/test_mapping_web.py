@@ -14,6 +14,7 @@ from tests.conftest import PASSWORD
 from tests.imports.googleforms import all_correct, knowledge_rows, write_forms_csv
 from tests.imports.servers import KOBO_TOKEN, running_servers
 from tests.imports.test_pull import ROOT, kobo_sub
+from tests.security.test_headers import INLINE_SCRIPT, STYLE_ATTRIBUTE
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,8 @@ def test_mapping_page_suggests_then_confirmed_mapping_imports(client, world, tmp
     assert "match 100 %" in html or "cocok 100 %" in html
     assert 'name="timepoint"' in html
     assert "ibu0@example.org" not in html  # emails are never shown
+    assert INLINE_SCRIPT.findall(html) == []
+    assert STYLE_ATTRIBUTE.findall(html) == []
     form = page.context["form"]
     # Without a timepoint the mapping is not accepted, and nothing is checked yet.
     refused = client.post(reverse("imports:mapping", args=[job.pk]), confirm_data(form))

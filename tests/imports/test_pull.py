@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import uuid
+from io import StringIO
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -242,3 +244,12 @@ def test_scheduled_pull_command_commits_and_reports_failures(world, capsys):
             call_command("imports", "pull", "--lang", "en")
     assert "refused the token" in capsys.readouterr().err
     assert Response.objects.count() == 1
+
+
+def test_server_token_is_rotated_with_the_field_keys(world, settings):
+    source = kobo_source(world, "https://kf.kobotoolbox.org")
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_keys", stdout=StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key is gone now
+    assert ServerSource.objects.get(pk=source.pk).secret == KOBO_TOKEN
