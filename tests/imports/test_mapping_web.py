@@ -53,6 +53,8 @@ def test_mapping_page_suggests_then_confirmed_mapping_imports(client, world, tmp
     assert "ibu0@example.org" not in html  # emails are never shown
     assert INLINE_SCRIPT.findall(html) == []
     assert STYLE_ATTRIBUTE.findall(html) == []
+    detail = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert reverse("imports:mapping", args=[job.pk]) in detail  # unconfirmed: sent back to it
     form = page.context["form"]
     # Without a timepoint the mapping is not accepted, and nothing is checked yet.
     refused = client.post(reverse("imports:mapping", args=[job.pk]), confirm_data(form))

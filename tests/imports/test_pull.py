@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -253,3 +253,12 @@ def test_server_token_is_rotated_with_the_field_keys(world, settings):
     call_command("rotate_keys", stdout=StringIO())
     settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key is gone now
     assert ServerSource.objects.get(pk=source.pk).secret == KOBO_TOKEN
+
+
+def test_server_without_submissions_says_so_and_creates_no_job(world):
+    with running_servers() as fake:
+        fake.kobo_assets["aXyz"] = []
+        source = kobo_source(world, fake.url)
+        with pytest.raises(ValidationError, match="belum memiliki kiriman"):
+            source_pull(source=source, user=None)
+    assert not ImportJob.objects.exists()
