@@ -137,9 +137,7 @@ def mapping_view(request, pk: int):
         raise Http404
     job = importjob_get(user=request.user, pk=pk)
     mapped = getattr(job, "mapped", None)
-    if mapped is None:
-        raise Http404
-    if job.status not in (ImportStatus.PREVIEWED, ImportStatus.REFUSED):
+    if mapped is None or job.status not in (ImportStatus.PREVIEWED, ImportStatus.REFUSED):
         return redirect("imports:detail", pk=job.pk)
     try:
         table = mapped_file_read(Path(job.file.path))
