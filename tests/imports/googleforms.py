@@ -11,7 +11,7 @@ as a date-time cell.
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,9 @@ def knowledge_rows(answers_by_mother: dict[str, dict[str, str]], *, quiz_points=
         )
         points = quiz_points(correct) if quiz_points else correct
         row: list[Any] = [
-            f"2026/11/03 9:{15 + minute:02d}:02 AM GMT+7",
+            (datetime(2026, 11, 3, 9, 15, 2) + timedelta(minutes=minute)).strftime(
+                "%Y/%m/%d %-I:%M:%S %p GMT+7"
+            ),
             f"ibu{minute}@example.org",
             f"{points} / {len(definition.items)}",
             identifier,
