@@ -239,6 +239,12 @@ def test_scheduled_pull_command_commits_and_reports_failures(world, capsys):
         assert "created 1" in capsys.readouterr().out
         call_command("imports", "pull", "--lang", "en")
         assert "skipped 1" in capsys.readouterr().out
+        fake.kobo_assets["aXyz"].append(kobo_sub("LK-AAAAAAAA", "post", ROOT[1]))
+        with pytest.raises(CommandError):
+            call_command("imports", "pull", "--lang", "en")
+        out = capsys.readouterr().out
+        assert "row 3, column mother_id «LK-AAAAAAAA»: No mother with this laktasi ID" in out
+        fake.kobo_assets["aXyz"].pop()
         ServerSource.objects.update(secret="wrong")  # the field encrypts it again
         with pytest.raises(CommandError):
             call_command("imports", "pull", "--lang", "en")

@@ -19,6 +19,8 @@ from laktasi.imports.pull.models import ServerSource
 from laktasi.imports.pull.services import source_pull
 from laktasi.imports.services import importjob_commit, importjob_preview
 
+MAX_SHOWN = 20  # rejected rows listed per server (the job keeps the first 1,000)
+
 
 class Command(BaseCommand):
     help = "Pull submissions from the programs' KoboToolbox / ODK Central servers."
@@ -62,6 +64,18 @@ class Command(BaseCommand):
             job.refresh_from_db()
             for note in job.notes:
                 self.stdout.write("  " + note)
+            for error in job.errors[:MAX_SHOWN]:
+                value = f" «{error['value']}»" if error.get("value") else ""
+                self.stdout.write(
+                    "  "
+                    + _("row %(row)s, column %(column)s%(value)s: %(message)s")
+                    % {
+                        "row": error["row"],
+                        "column": error["column"] or "-",
+                        "value": value,
+                        "message": error["message"],
+                    }  # fmt: skip
+                )
             self.stdout.write(
                 "  "
                 + _(
