@@ -110,7 +110,12 @@ class MappingSpec:
         question the form did not ask as if the mother had answered it wrongly.
         """
         definition = self.definition()
-        present = set(header)
+        self._check_who()
+        self._check_columns(header)
+        self._check_items(definition)
+        return definition
+
+    def _check_who(self) -> None:
         if self.identifier_kind not in IDENTIFIER_KINDS or not self.identifier_column:
             raise MappingError(
                 _("Choose the column that identifies the mother (laktasi ID or NIK).")
@@ -119,6 +124,9 @@ class MappingSpec:
             raise MappingError(_("Choose the timepoint of these answers (pre, post, follow-up)."))
         if self.timepoint == "followup" and not (self.followup_number or 0) >= 1:
             raise MappingError(_("A follow-up needs its number (1 to 99)."))
+
+    def _check_columns(self, header: list[str]) -> None:
+        present = set(header)
         wanted = [self.identifier_column, self.timestamp_column, self.score_column]
         for column in [c for c in wanted if c] + list(self.columns):
             if column not in present:
@@ -131,6 +139,8 @@ class MappingSpec:
                     _("The file has two columns named %(name)s; rename one and upload it again."),
                     name=column[:80],
                 )
+
+    def _check_items(self, definition: registry.InstrumentDefinition) -> None:
         seen: dict[str, str] = {}
         for column, item_id in self.columns.items():
             if item_id not in definition.item_map:
@@ -158,4 +168,3 @@ class MappingSpec:
                 n=len(missing),
                 items=", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""),
             )
-        return definition

@@ -131,6 +131,32 @@ def _complete_answers(table: Table, spec: MappingSpec) -> bool:
     return complete
 
 
+def _confirm(request, job, table: Table, form: MappingForm) -> MappingForm | None:
+    """Confirm the posted mapping (None), or the form to show again with what is missing."""
+    new = form.spec()
+    if not _complete_answers(table, new):
+        job.mapped.spec = new.to_json()
+        job.mapped.save(update_fields=["spec"])
+        form = _form(request, table, new, new.instrument)
+        form.add_error(None, _("Some answers in the newly mapped columns need a choice."))
+        return form
+    try:
+        mapped_import_confirm(job=job, spec=new, user=request.user, table=table)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return form
+    return None
+
+
+def _unmapped(form: MappingForm) -> list:
+    """The instrument's items without a column, as the user chose the columns."""
+    if form.is_bound and hasattr(form, "cleaned_data"):
+        mapped_items = set(form.spec().columns.values())
+    else:
+        mapped_items = {g.item_id for g in form.guesses if g.role == "item"}
+    return [it for it in form.definition.items if it.id not in mapped_items]
+
+
 @login_required
 def mapping_view(request, pk: int):
     if not can_import(user=request.user):
@@ -152,25 +178,11 @@ def mapping_view(request, pk: int):
         return redirect(reverse("imports:mapping", args=[job.pk]) + f"?instrument={instrument_id}")
     form = _form(request, table, spec, instrument_id, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new = form.spec()
-        if not _complete_answers(table, new):
-            mapped.spec = new.to_json()
-            mapped.save(update_fields=["spec"])
-            form = _form(request, table, new, instrument_id)
-            form.add_error(None, _("Some answers in the newly mapped columns need a choice."))
-        else:
-            try:
-                mapped_import_confirm(job=job, spec=new, user=request.user, table=table)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                background.start(job, "preview")
-                return redirect("imports:detail", pk=job.pk)
-    if form.is_bound and hasattr(form, "cleaned_data"):  # the columns as the user chose them
-        mapped_items = set(form.spec().columns.values())
-    else:
-        mapped_items = {g.item_id for g in form.guesses if g.role == "item"}
-    unmapped = [it for it in form.definition.items if it.id not in mapped_items]
+        form = _confirm(request, job, table, form)
+        if form is None:
+            background.start(job, "preview")
+            return redirect("imports:detail", pk=job.pk)
+    unmapped = _unmapped(form)
     context = {"job": job, "form": form, "unmapped": unmapped, "rows": len(table.rows)}
     template = "imports/_mapping_form.html" if request.htmx else "imports/mapping.html"
     return render(request, template, context)
