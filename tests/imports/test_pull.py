@@ -268,3 +268,12 @@ def test_server_without_submissions_says_so_and_creates_no_job(world):
         with pytest.raises(ValidationError, match="belum memiliki kiriman"):
             source_pull(source=source, user=None)
     assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "address", ["http://kf.kobotoolbox.org", "ftp://kf.kobotoolbox.org", "file:///etc/passwd"]
+)
+def test_token_is_never_sent_in_clear_or_to_another_scheme(world, address):
+    with pytest.raises(ValidationError, match="https://"):
+        kobo_source(world, address)
+    assert not ServerSource.objects.exists()

@@ -69,6 +69,8 @@ class _Client:
         self.server = source.host
 
     def request(self, url: str, *, auth: str, method: str = "GET", body: Any = None) -> Any:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise PullError(MSG_BAD_REPLY, server=self.server)
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (http/https only)
         req.add_header("Accept", "application/json")

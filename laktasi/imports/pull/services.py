@@ -9,6 +9,7 @@ submissions' stable identities). When the server cannot be read nothing is writt
 from __future__ import annotations
 
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,21 @@ from laktasi.imports.pull.models import PulledImport, ServerKind, ServerSource
 from laktasi.imports.pull.selectors import can_configure, can_pull
 from laktasi.imports.services import importjob_create
 from laktasi.programs.models import Program
+
+MSG_HTTPS = _(
+    "The address must start with https:// (the token must not travel unencrypted); http:// "
+    "is accepted only for a server on this computer."
+)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def secure_address(url: str) -> bool:
+    """https, or http to this computer only (a token never crosses a network in clear)."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
+
 
 MSG_NOTHING = _("%(server)s has no submissions for this form yet; nothing to import.")
 
@@ -44,6 +60,8 @@ def source_save(
     """Create or change a program's server. An empty ``secret`` keeps the stored one."""
     if user is not None and not can_configure(user=user, program=program):
         raise PermissionDenied("this account cannot set up data servers for this program")
+    if not secure_address(base_url):
+        raise ValidationError({"base_url": MSG_HTTPS})
     source = source or ServerSource(program=program, created_by=user)
     source.program, source.kind, source.base_url = program, kind, base_url.strip().rstrip("/")
     source.form_id, source.project_id = form_id.strip(), project_id.strip()
