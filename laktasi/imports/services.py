@@ -25,8 +25,10 @@ from laktasi.imports.importers.attendance import AttendanceImporter
 from laktasi.imports.importers.base import Context, Importer, Plan
 from laktasi.imports.importers.mothers import MothersImporter
 from laktasi.imports.importers.responses import ResponsesImporter
+from laktasi.imports.mapping.apply import MappedRows, mapped_read
 from laktasi.imports.models import ImportedMother, ImportJob, ImportKind, ImportStatus
 from laktasi.imports.parsers import FileRejected, Table, read_table
+from laktasi.imports.pull.rows import PulledRows, pulled_table
 from laktasi.imports.selectors import can_import, importable_facilities, importable_programs
 from laktasi.imports.storage import file_discard, file_path, file_store, files_purge_expired
 from laktasi.places.models import Facility
@@ -120,9 +122,11 @@ def _read(job: ImportJob) -> tuple[Importer, Table]:
 
 
 def _read_path(job: ImportJob, path: Path) -> tuple[Importer, Table]:
+    if hasattr(job, "mapped"):  # read through a column mapping (Google Forms, any sheet)
+        return ResponsesImporter(), mapped_read(path, job.mapped)
     if job.kind:
         importer = IMPORTERS[job.kind]()
-        return importer, read_table(path, header_score=importer.header_score)
+        return importer, pulled_table(read_table(path, header_score=importer.header_score), job)
     candidates = [cls() for cls in IMPORTERS.values()]
 
     def best_score(cells: list[str]) -> int:
@@ -152,6 +156,8 @@ def _plan(job: ImportJob) -> Plan:
         plan = Plan(kind=importer.kind, rows_read=len(table.rows), file_error=exc.render())
         for row, _cells in table.rows:
             plan.reject(row, "", "", plan.file_error)
+    if isinstance(table, MappedRows | PulledRows):  # notes of a mapped or a pulled import
+        plan = table.finish(plan)
     plan.header, plan.header_row = table.header, table.header_row
     plan.errors.sort(key=lambda e: e.row)
     plan.check()

@@ -24,7 +24,7 @@ from laktasi.accounts.models import Invitation
 from laktasi.api.models import ApiToken
 from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
-from laktasi.imports.models import ImportJob
+from laktasi.imports.models import ImportJob, ServerSource
 from laktasi.instruments.models import Response
 from laktasi.links.models import AnswerLink
 from laktasi.materials.models import ProgramVideo
@@ -48,6 +48,9 @@ PK_MODELS: dict[str, type] = {
     "followups:whatsapp": Visit,
     "followups:baby": Baby,
     "imports": ImportJob,
+    "imports:server_edit": ServerSource,
+    "imports:server_pull": ServerSource,
+    "imports:server_delete": ServerSource,
     "reports:program": Program,
     "api_token_revoke": ApiToken,
     "accounts:invitation_revoke": Invitation,
@@ -190,7 +193,12 @@ def kenanga_objects(world, settings, tmp_path) -> dict[type, object]:
     )
     job.file.save("kenanga.csv", ContentFile(b"nama\n"), save=False)
     job.save()
+    source = ServerSource.objects.create(
+        program=program, kind="kobo", base_url="https://kf.kobotoolbox.org", form_id="aKenanga",
+        secret="token-kenanga",
+    )  # fmt: skip
     return {
+        ServerSource: source,
         ApiToken: token_create(user=world.users["admin"], name="admin's phone")[0],
         Invitation: invitation_issue(by=world.users["admin"], role="kader")[0],
         Facility: world.other_puskesmas,

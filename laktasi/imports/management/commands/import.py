@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from tqdm import tqdm
 from laktasi.accounts.models import User
 from laktasi.imports.exports import rejected_rows_render
 from laktasi.imports.importers.base import Plan
+from laktasi.imports.mapping.cli import cli_mapping, cli_suggestion
+from laktasi.imports.mapping.services import mapped_import_create
 from laktasi.imports.models import ImportStatus
 from laktasi.imports.services import (
     AUTO,
@@ -52,6 +55,16 @@ class Command(BaseCommand):
             "and without score or category (otherwise nothing is imported)",
         )
         parser.add_argument("--rejected-out", type=Path, help="write rejected rows to this .xlsx")
+        parser.add_argument(
+            "--mapping",
+            default="",
+            help="read the file through a column mapping: a saved mapping's id, or a .json file",
+        )
+        parser.add_argument(
+            "--suggest-mapping",
+            action="store_true",
+            help="print the suggested column mapping as JSON (edit it, then pass --mapping)",
+        )
         parser.add_argument("--lang", default="id", choices=["id", "en"])
         parser.add_argument("--no-progress", action="store_true")
 
@@ -76,6 +89,8 @@ class Command(BaseCommand):
             raise CommandError(_("Unknown program %(pk)s.") % {"pk": opts["program"]})
         if opts["facility"] and facility is None:
             raise CommandError(_("Unknown facility %(pk)s.") % {"pk": opts["facility"]})
+        if opts["suggest_mapping"] or opts["mapping"]:
+            return self._mapped(path, user, program, opts)
         try:
             job = importjob_create(
                 path=path,
@@ -89,6 +104,28 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
+        self._run(job, opts)
+
+    def _mapped(self, path, user, program, opts):
+        if opts["suggest_mapping"]:
+            self.stdout.write(
+                json.dumps(cli_suggestion(path, program), ensure_ascii=False, indent=1)
+            )
+            return
+        if program is None:
+            raise CommandError(
+                _("A mapped import needs --program (mappings are kept per program).")
+            )
+        try:
+            spec = cli_mapping(opts["mapping"], program)
+            job = mapped_import_create(
+                path=path, file_name=path.name, user=user, program=program, spec=spec
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self._run(job, opts)
+
+    def _run(self, job, opts):
         if opts["dry_run"]:
             plan = importjob_preview(job=job)
             self._report(plan, _("Preview (nothing written)"))
