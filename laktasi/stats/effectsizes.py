@@ -41,8 +41,17 @@ class EffectSize(Result):
     def se(self) -> float:
         return math.sqrt(self.vi)
 
+    @property
+    def ci_low(self) -> float:
+        """Lower end of the 95 % Wald interval (metafor ``summary(escalc(...))``)."""
+        return self.yi - Z95 * self.se
+
+    @property
+    def ci_high(self) -> float:
+        return self.yi + Z95 * self.se
+
     def describe(self, lang: str = "id") -> str:
-        lo, hi = self.yi - Z95 * self.se, self.yi + Z95 * self.se
+        lo, hi = self.ci_low, self.ci_high
         return tr(
             lang,
             f"Efek {fmt_num(self.yi, 3, lang)} ({fmt_ci(lo, hi, 3, lang)}) dari {self.n} pasangan.",
