@@ -8,15 +8,17 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from laktasi.accounts.models import Role, User
+from laktasi.places.models import Region
 from laktasi.programs.models import Program
 from laktasi.programs.selectors import program_get, program_list
 from laktasi.reports.analyses import build_report
 from laktasi.reports.datasets import ProgramDataset, PublishedRow, program_dataset
 from laktasi.reports.document import Report
-from laktasi.reports.pooled.analysis import PooledAnalysis, pooled_analyse
+from laktasi.reports.pooled.analysis import MODERATORS, PooledAnalysis, pooled_analyse
 from laktasi.reports.pooled.datasets import pooled_dataset
 from laktasi.reports.pooled.document import build_pooled_report
-from laktasi.reports.pooled.outcomes import outcome_parse
+from laktasi.reports.pooled.outcomes import outcome_choices, outcome_parse
+from laktasi.reports.pooled.texts import kind_label, moderator_label
 
 
 def report_program(*, user: User, pk: int | str) -> Program:
@@ -130,3 +132,29 @@ def pooled_build(
     dataset = pooled_dataset(programs=programs, outcome=parsed)
     analysis = pooled_analyse(dataset, method=method, test=test, moderator=moderator)
     return analysis, build_pooled_report(analysis, lang=lang)
+
+
+def pooled_form_choices(*, programs: QuerySet[Program], lang: str) -> dict[str, list]:
+    """Choices for the pooled form, from the programs the user may see: their regions
+    (regency, district, village), facilities and kinds; outcomes and characteristics."""
+    villages = set()
+    facilities = {}
+    kinds = set()
+    for program in programs.prefetch_related("villages").select_related("facility"):
+        villages.update(v.code for v in program.villages.all())
+        villages.add(program.facility.village_id)
+        facilities[program.facility_id] = program.facility.name
+        kinds.add(program.kind)
+    codes = {".".join(c.split(".")[:level]) for c in villages for level in (2, 3, 4)}
+    prefix = {2: "", 3: "Kec. ", 4: "Desa "}
+    regions = [
+        (r.code, f"{prefix.get(r.level, '')}{r.name} ({r.code})")
+        for r in Region.objects.filter(code__in=codes).order_by("code")
+    ]
+    return {
+        "regions": regions,
+        "facilities": sorted(facilities.items(), key=lambda kv: kv[1]),
+        "kinds": [(k, kind_label(k)) for k in sorted(kinds)],
+        "outcomes": outcome_choices(lang),
+        "moderators": [(m, moderator_label(m)) for m in MODERATORS],
+    }

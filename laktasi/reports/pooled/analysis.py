@@ -47,7 +47,7 @@ class ProgramEffect:
     program: ProgramPairs
     n: int  #: complete pairs
     effect: EffectSize | None  #: None: the program cannot be weighted (``reason``)
-    reason: str = ""  #: the StatisticsError message when ``effect`` is None
+    reason: str = ""  #: why ``effect`` is None: "few_pairs" or "no_variance"
     weight: float | None = None  #: percent in the pooled model
 
     @property
@@ -87,6 +87,8 @@ def _complete_pairs(p: ProgramPairs) -> tuple[list, list]:
 def _effect(p: ProgramPairs, measure: str) -> ProgramEffect:
     before, after = _complete_pairs(p)
     n = len(before)
+    if n < 2:
+        return ProgramEffect(p, n, None, "few_pairs")
     try:
         if measure == SCORE:
             es = paired_mean_change(before, after)
@@ -95,8 +97,9 @@ def _effect(p: ProgramPairs, measure: str) -> ProgramEffect:
             b = sum(b and not x for b, x in zip(before, after, strict=True))
             c = sum(not b and x for b, x in zip(before, after, strict=True))
             es = paired_risk_difference(a, b, c, n - a - b - c)
-    except stats.StatisticsError as exc:
-        return ProgramEffect(p, n, None, str(exc))
+    except stats.StatisticsError:
+        # with two or more pairs the only refusal left is a zero variance
+        return ProgramEffect(p, n, None, "no_variance")
     return ProgramEffect(p, n, es)
 
 

@@ -341,7 +341,7 @@ def numbers(a: PooledAnalysis) -> dict:
                 "vi": e.effect.vi if e.effect else None,
                 "weight": e.weight,
                 "few_pairs": e.few_pairs,
-                "not_pooled": e.reason or None,
+                "not_pooled": e.reason or None,  # "few_pairs" or "no_variance"
             }
             for e in a.effects
         ],

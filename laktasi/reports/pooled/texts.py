@@ -38,6 +38,13 @@ def facility_kind_label(code: str) -> str:
         return code
 
 
+def not_pooled_reason(code: str) -> str:
+    if code == "few_pairs":
+        return _("fewer than 2 complete pairs")
+    return _("every mother changed by the same amount (or nobody changed), so the program's "
+             "variance is 0 and it cannot be weighted")  # fmt: skip
+
+
 def heterogeneity_words(p: PooledResult, lang: str) -> str:
     """I² in words, e.g. "antara desa, efeknya berbeda-beda: I² 64 %".
 
