@@ -122,6 +122,18 @@ out$one_stage <- list(
   tau2 = vc$vcov[vc$grp == "program"], sigma2 = vc$vcov[vc$grp == "Residual"]
 )
 
+# The same with no between-program variance: lme4 reports a singular fit at tau2 = 0.
+set.seed(7)
+flat <- data.frame(program = rep(1:5, each = 12), d = round(rnorm(60, 10, 8)))
+lmm0 <- suppressMessages(lmer(d ~ 1 + (1 | program), data = flat, REML = TRUE))
+vc0 <- as.data.frame(VarCorr(lmm0))
+out$one_stage_zero <- list(
+  call = "lmer(d ~ 1 + (1 | program), data = flat, REML = TRUE)",
+  program = flat$program, d = flat$d,
+  estimate = as.numeric(fixef(lmm0)), se = as.numeric(sqrt(diag(vcov(lmm0)))),
+  tau2 = vc0$vcov[vc0$grp == "program"], sigma2 = vc0$vcov[vc0$grp == "Residual"]
+)
+
 # Paired yes/no ("ASI lancar") per program: a = yes->yes, b = yes->no, c = no->yes, d = no->no.
 tables <- list(c(5, 1, 7, 2), c(8, 2, 9, 3), c(2, 0, 5, 2), c(12, 3, 10, 6), c(1, 0, 2, 1),
                c(6, 1, 4, 7), c(3, 2, 3, 4), c(10, 1, 11, 4))
