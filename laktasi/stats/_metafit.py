@@ -20,6 +20,10 @@ MAXITER = 100
 LL_TOL = float(np.finfo(float).eps) ** 0.25
 
 
+class NotConverged(StatisticsError):
+    """Fisher scoring did not converge in MAXITER steps (metafor stops with an error too)."""
+
+
 @dataclass(frozen=True)
 class Fit:
     """One weighted fit: coefficients, their covariance, the tau2 used."""
@@ -28,56 +32,79 @@ class Fit:
     vb: np.ndarray  #: (X'WX)^-1, before any Knapp-Hartung scaling
     tau2: float
     iterations: int
+    stepadj: float = 1.0  #: 0.5 when the default Fisher scoring oscillated
 
 
-def _p_matrix(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """P = W - W X (X'WX)^-1 X'W and (X'WX)^-1 for diagonal weights ``w``."""
-    xw = x * w[:, None]
-    xtwx = x.T @ xw
+def _wls(x: np.ndarray, w: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted least squares: (X'WX)^-1 and the coefficients, for diagonal weights ``w``."""
+    xtwx = x.T @ (x * w[:, None])
     try:
         inv = np.linalg.inv(xtwx)
     except np.linalg.LinAlgError as exc:
         raise StatisticsError(
             "the moderator does not vary enough between programs to be estimated"
         ) from exc
-    p = np.diag(w) - xw @ inv @ xw.T
-    return p, inv
+    return inv, inv @ (x.T @ (w * y))
+
+
+# metafor works with P = W - W X (X'WX)^-1 X'W, a k x k matrix; the quantities it needs have
+# closed forms in k x p terms (O(k p^2), not O(k^3)), identical up to rounding:
+#   P y = W r (r the WLS residuals), y'P y = sum(w r^2), y'PPy = sum((w r)^2),
+#   tr(P) = sum(w) - tr(A X'W^2X), tr(PP) = sum(w^2) - 2 tr(A X'W^3X) + tr((A X'W^2X)^2),
+# with A = (X'WX)^-1.
+
+
+def _traces(x: np.ndarray, w: np.ndarray, inv: np.ndarray) -> tuple[float, float]:
+    """tr(P) and tr(PP)."""
+    b2 = x.T @ (x * (w * w)[:, None])
+    b3 = x.T @ (x * (w * w * w)[:, None])
+    ab2 = inv @ b2
+    tr_p = float(np.sum(w)) - float(np.trace(ab2))
+    tr_pp = float(np.sum(w * w)) - 2 * float(np.trace(inv @ b3)) + float(np.trace(ab2 @ ab2))
+    return tr_p, tr_pp
 
 
 def residual_q(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
     """Cochran's Q (QE in metafor): weighted residual sum of squares with weights 1/v."""
-    p, _inv = _p_matrix(x, 1.0 / v)
-    return max(0.0, float(y @ p @ y))
+    w = 1.0 / v
+    _inv, beta = _wls(x, w, y)
+    return max(0.0, float(np.sum(w * (y - x @ beta) ** 2)))
 
 
 def typical_variance(v: np.ndarray, x: np.ndarray) -> float:
     """metafor's 'typical' within-study variance, (k - p) / tr(P) with weights 1/v."""
     k, m = x.shape
-    p, _inv = _p_matrix(x, 1.0 / v)
-    return (k - m) / float(np.trace(p))
+    w = 1.0 / v
+    inv, _beta = _wls(x, w, np.zeros(k))
+    return (k - m) / _traces(x, w, inv)[0]
 
 
 def tau2_dl(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
     """DerSimonian-Laird (with moderators: the generalised DL of metafor)."""
     k, m = x.shape
-    p, _inv = _p_matrix(x, 1.0 / v)
-    q = float(y @ p @ y)
-    return max(0.0, (q - (k - m)) / float(np.trace(p)))
+    w = 1.0 / v
+    inv, beta = _wls(x, w, y)
+    q = float(np.sum(w * (y - x @ beta) ** 2))
+    return max(0.0, (q - (k - m)) / _traces(x, w, inv)[0])
 
 
 def tau2_he(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
-    """Hedges' estimator, metafor's starting value for REML (may be negative here)."""
+    """Hedges' estimator, metafor's starting value for REML (may be negative here).
+
+    (RSS - tr(PV)) / (k - p) with ordinary least squares, where tr(PV) = sum(v) -
+    tr((X'X)^-1 X'VX).
+    """
     k, m = x.shape
-    p, _inv = _p_matrix(x, np.ones(k))
-    rss = float(y @ p @ y)
-    return (rss - float(np.trace(p * v[None, :]))) / (k - m)
+    inv, beta = _wls(x, np.ones(k), y)
+    rss = float(np.sum((y - x @ beta) ** 2))
+    tr_pv = float(np.sum(v)) - float(np.trace(inv @ (x.T @ (x * v[:, None]))))
+    return (rss - tr_pv) / (k - m)
 
 
 def _reml_loglik(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float) -> float:
     k, m = x.shape
     w = 1.0 / (v + tau2)
-    _p, inv = _p_matrix(x, w)
-    beta = inv @ (x.T @ (w * y))
+    _inv, beta = _wls(x, w, y)
     rss = float(np.sum(w * (y - x @ beta) ** 2))
     _sign, logdet = np.linalg.slogdet(x.T @ (x * w[:, None]))
     return (
@@ -88,7 +115,9 @@ def _reml_loglik(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float) -> fl
     )
 
 
-def tau2_reml(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> tuple[float, int]:
+def tau2_reml(
+    y: np.ndarray, v: np.ndarray, x: np.ndarray, stepadj: float = 1.0
+) -> tuple[float, int]:
     """REML by Fisher scoring, step by step as metafor's ``rma.uni(method = "REML")``.
 
     Starts at Hedges' estimate (at least 0), stops when tau2 changes by at most 1e-5, halves
@@ -101,9 +130,11 @@ def tau2_reml(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> tuple[float, int]:
     while change > THRESHOLD:
         iteration += 1
         old = tau2
-        p, _inv = _p_matrix(x, 1.0 / (v + tau2))
-        pp = p @ p
-        adj = (float(y @ pp @ y) - float(np.trace(p))) / float(np.trace(pp))
+        w = 1.0 / (v + tau2)
+        inv, beta = _wls(x, w, y)
+        tr_p, tr_pp = _traces(x, w, inv)
+        py = w * (y - x @ beta)
+        adj = stepadj * (float(py @ py) - tr_p) / tr_pp
         if math.isnan(adj):
             adj = 0.0
         # metafor halves the step until it stays inside the parameter space
@@ -112,10 +143,7 @@ def tau2_reml(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> tuple[float, int]:
         tau2 += adj
         change = abs(old - tau2)
         if iteration > MAXITER:
-            raise StatisticsError(
-                "the REML estimate of the between-program variance did not converge; "
-                "try method='DL'"
-            )
+            raise NotConverged
     if tau2 > THRESHOLD and _reml_loglik(y, v, x, 0.0) - _reml_loglik(y, v, x, tau2) > LL_TOL:
         tau2 = 0.0
     return max(0.0, tau2), iteration
@@ -123,25 +151,33 @@ def tau2_reml(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> tuple[float, int]:
 
 def fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str) -> Fit:
     """Estimate tau2 by ``method`` and fit the weighted model with weights 1/(v + tau2)."""
-    iterations = 0
+    iterations, stepadj = 0, 1.0
     if method == "FE":
         tau2 = 0.0
     elif method == "DL":
         tau2 = tau2_dl(y, v, x)
     else:
-        tau2, iterations = tau2_reml(y, v, x)
-    w = 1.0 / (v + tau2)
-    _p, inv = _p_matrix(x, w)
-    beta = inv @ (x.T @ (w * y))
-    return Fit(beta=beta, vb=inv, tau2=tau2, iterations=iterations)
+        try:
+            tau2, iterations = tau2_reml(y, v, x)
+        except NotConverged:
+            # metafor's own remedy (help(rma)): control = list(stepadj = 0.5)
+            stepadj = 0.5
+            try:
+                tau2, iterations = tau2_reml(y, v, x, stepadj)
+            except NotConverged as exc:
+                raise StatisticsError(
+                    "the REML estimate of the between-program variance did not converge; "
+                    "try method='DL'"
+                ) from exc
+    inv, beta = _wls(x, 1.0 / (v + tau2), y)
+    return Fit(beta=beta, vb=inv, tau2=tau2, iterations=iterations, stepadj=stepadj)
 
 
 def knha_scale(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float) -> float:
     """Knapp-Hartung's s² = Y'PY / (k - p) with weights 1/(v + tau2), not truncated."""
     k, m = x.shape
     w = 1.0 / (v + tau2)
-    _p, inv = _p_matrix(x, w)
-    beta = inv @ (x.T @ (w * y))
+    _inv, beta = _wls(x, w, y)
     rss = float(np.sum(w * (y - x @ beta) ** 2))
     # metafor: a residual sum of squares at rounding level is exactly 0
     return 0.0 if rss <= np.finfo(float).eps else rss / (k - m)
@@ -151,8 +187,7 @@ def weighted_adj_r2(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
     """Adjusted R² of ``lm(y ~ X, weights = 1/v)``, metafor's R² for fixed-effect models."""
     k, m = x.shape
     w = 1.0 / v
-    _p, inv = _p_matrix(x, w)
-    beta = inv @ (x.T @ (w * y))
+    _inv, beta = _wls(x, w, y)
     rss = float(np.sum(w * (y - x @ beta) ** 2))
     mean = float(np.sum(w * y) / np.sum(w))
     tss = float(np.sum(w * (y - mean) ** 2))

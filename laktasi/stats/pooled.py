@@ -54,6 +54,10 @@ __all__ = [
 
 METHODS = ("REML", "DL", "FE")
 TESTS = ("knha", "z")
+STEPADJ_WARNING = (
+    "REML's Fisher scoring oscillated and was rerun with half steps "
+    "(metafor: control = list(stepadj = 0.5))"
+)
 #: Fewer programs than this: the between-program variance is poorly estimated.
 FEW_PROGRAMS = 5
 
@@ -196,6 +200,8 @@ def random_effects(
             "every program has the same effect: the Knapp-Hartung standard error is 0; "
             "use test='z' for an interval"
         )
+    if fitted.stepadj != 1.0:
+        warnings.append(STEPADJ_WARNING)
     if method == "FE" and test == "knha":
         warnings.append("Knapp-Hartung is not meant for fixed-effect models (metafor warns too)")
     q, i2, h2 = _heterogeneity(y, v, x, method, tau2)
@@ -380,7 +386,7 @@ def meta_regression(
     df = k - p
     qm, qm_df, qm_p = _moderator_test(fitted.beta, vb, test, df)
     qe, i2, h2 = _heterogeneity(y, v, design, method, fitted.tau2)
-    warnings = []
+    warnings = [STEPADJ_WARNING] if fitted.stepadj != 1.0 else []
     if k < 10:
         warnings.append(f"only {k} programs: a meta-regression this small is exploratory")
     return MetaRegressionResult(

@@ -202,3 +202,10 @@ def test_describe_speaks_indonesian_first_and_english():
     assert "Pooled effect of 13 programs" in res.describe("en")
     reg = meta_regression(**_args("bcg/REML/knha"), x=REGRESSION["bcg_ablat/REML/knha"]["x"])
     assert "Uji moderator F" in reg.describe("id")
+
+
+def test_oscillating_fisher_scoring_is_rerun_with_half_steps_as_metafor_advises():
+    # R: rma(yi, vi) stops ("did not converge"); with control = list(stepadj = 0.5) it fits
+    res = random_effects(**_args("oscillating/REML/knha"))
+    assert any("stepadj = 0.5" in w for w in res.warnings)
+    assert close(res.tau2, POOLED["oscillating/REML/knha"]["tau2"])

@@ -11,14 +11,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from laktasi.instruments.models import Response
 from laktasi.programs.models import AgendaItem, Attendance, Enrollment, Program
 from laktasi.reports.analyses.common import POST, PRE, pair_values, timepoint_rows
-from laktasi.reports.datasets import ResponseRow
 from laktasi.reports.pooled.outcomes import Outcome
+
+
+class PairRow(NamedTuple):
+    """The fields of ``laktasi.reports.datasets.ResponseRow`` that pairing and the outcome
+    values read (a tuple: tens of thousands are made per evaluation)."""
+
+    identifier: str
+    version: str
+    timepoint: str
+    observer: str
+    score_pct: float | None
+    category: str
+    details: dict[str, Any]
+    followup_number: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,7 @@ class PooledDataset:
     programs: tuple[ProgramPairs, ...]
 
 
-def _response_rows(pks: list[int], outcome: Outcome) -> dict[int, list[ResponseRow]]:
+def _response_rows(pks: list[int], outcome: Outcome) -> dict[int, list[PairRow]]:
     enrolled = Enrollment.objects.filter(program=OuterRef("program"), mother=OuterRef("mother"))
     qs = Response.objects.filter(
         program_id__in=pks,
@@ -61,27 +75,14 @@ def _response_rows(pks: list[int], outcome: Outcome) -> dict[int, list[ResponseR
     likert = outcome.definition.kind == "likert" and outcome.measure == "score"
     fields = ["program_id", "mother__identifier", "instrument_version", "timepoint", "observer",
               "score_pct", "category", *(["details"] if likert else [])]  # fmt: skip
-    out: dict[int, list[ResponseRow]] = defaultdict(list)
-    rows = qs.order_by("program_id", "timepoint", "mother__identifier", "observer").values_list(
-        *fields
-    )
+    out: dict[int, list[PairRow]] = defaultdict(list)
+    # no ORDER BY: one row per program, mother, timepoint and observer (a database
+    # constraint), and pair_values orders the pairs by identifier itself
+    rows = qs.order_by().values_list(*fields)
+    empty: dict[str, Any] = {}
     for row in rows.iterator(chunk_size=5000):
-        out[row[0]].append(
-            ResponseRow(
-                identifier=row[1],
-                instrument_id=outcome.instrument_id,
-                version=row[2],
-                timepoint=row[3],
-                followup_number=0,
-                observer=row[4],
-                by_companion=False,
-                score_pct=row[5],
-                category=row[6],
-                complete=True,
-                details=(row[7] or {}) if likert else {},
-                answers={},
-            )
-        )
+        details = (row[7] or empty) if likert else empty
+        out[row[0]].append(PairRow(row[1], row[2], row[3], row[4], row[5], row[6], details))
     return out
 
 

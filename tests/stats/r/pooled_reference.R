@@ -167,5 +167,22 @@ add_all("huge_variance", c(0.30, 0.10, 0.50, 2.00), c(0.02, 0.03, 0.025, 1e6),
         "one study with a huge variance (1e6)")
 add_all("identical", c(0.25, 0.25, 0.25, 0.25), c(0.01, 0.02, 0.04, 0.03), "identical effects")
 
+# Fisher scoring oscillates with metafor's defaults (rma stops with an error); its documented
+# remedy is control = list(stepadj = 0.5), which laktasi applies by itself.
+osc_yi <- c(0, -1, -1, -1, -1.5); osc_vi <- c(0.25, 2, 2, 2, 1)
+for (test in c("knha", "z")) {
+  res <- rma(osc_yi, osc_vi, method = "REML", test = test, control = list(stepadj = 0.5))
+  pr <- predict(res)
+  out$pooled[[paste("oscillating/REML", test, sep = "/")]] <- list(
+    name = "oscillating", note = "REML needs stepadj = 0.5", yi = osc_yi, vi = osc_vi,
+    method = "REML", test = test,
+    call = sprintf("predict(rma(yi, vi, test = \"%s\", control = list(stepadj = 0.5)))", test),
+    k = res$k, estimate = as.numeric(res$beta), se = res$se, ci_low = res$ci.lb,
+    ci_high = res$ci.ub, pvalue = res$pval, statistic = res$zval, tau2 = res$tau2,
+    i2 = res$I2, h2 = res$H2, q = res$QE, q_pvalue = res$QEp, pi_low = pr$pi.lb,
+    pi_high = pr$pi.ub, weights = as.numeric(weights(res))
+  )
+}
+
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null"),
            "tests/stats/r/pooled_reference.json")
