@@ -24,6 +24,7 @@ from laktasi.instruments.synthesis import answers_for
 from laktasi.mothers.models import Mother, Relationship
 from laktasi.mothers.services import mother_register
 from laktasi.places.models import Facility, FacilityKind, Region
+from laktasi.places.services import regions_load
 from laktasi.programs.models import AgendaKind, Program, ProgramKind
 from laktasi.programs.services import attendance_record, program_create, session_create
 
@@ -169,6 +170,9 @@ def _program(spec: PastProgram, puskesmas: Facility, coordinator: User, bidan: U
 def demo_past_programs_load(result: DemoResult | None = None) -> DemoResult:
     """Add the past demo programs (after ``demo_load``); running it again adds nothing."""
     result = result or DemoResult()
+    codes = [spec.village for spec in PAST]
+    if Region.objects.filter(code__in=codes).count() < len(set(codes)):
+        regions_load()  # the Kemendagri villages of Jenu (idempotent, a few seconds)
     coordinator = User.objects.get(username="demo-koordinator")
     bidan = User.objects.get(username="demo-bidan")
     puskesmas = Facility.objects.get(kind=FacilityKind.PUSKESMAS, name="Puskesmas Jenu")
