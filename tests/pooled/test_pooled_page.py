@@ -159,6 +159,12 @@ def test_cli_writes_json_csv_xlsx_pdf_and_docx(world, programs, tmp_path):
     assert len(csv_lines) == 5
     wb = openpyxl.load_workbook(io.BytesIO(out["xlsx"]))
     assert "programs" in wb.sheetnames
+    effects = list(wb["effects"].iter_rows(min_row=3, values_only=True))
+    assert [row[3] for row in effects[:4]] == pytest.approx([p["yi"] for p in numbers["programs"]])
+    assert [row[4] for row in effects[:4]] == pytest.approx([p["vi"] for p in numbers["programs"]])
+    pooled_row = effects[4]
+    assert pooled_row[3] == pytest.approx(numbers["pooled"]["estimate"])
+    assert pooled_row[4] == pytest.approx(numbers["pooled"]["se"] ** 2)
     ys = [row[7] for row in wb["data"].iter_rows(min_row=2, values_only=True)]
     assert ys == pytest.approx([p["yi"] for p in numbers["programs"]])
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(out["pdf"])).pages)

@@ -139,7 +139,9 @@ class _Builder:
             pooled=(p.estimate * self.scale, p.ci_low * self.scale, p.ci_high * self.scale),
             pooled_text=self.effect_text(p.estimate, p.ci_low, p.ci_high),
             prediction_label=_("95% prediction interval"),
-            prediction=(p.pi_low * self.scale, p.pi_high * self.scale) if p.tau2 > 0 else None,
+            prediction=(
+                (p.pi_low * self.scale, p.pi_high * self.scale) if self.a.method != "FE" else None
+            ),
             xlabel=_("Change after − before (%(unit)s)") % {"unit": self.unit()},
             flagged_legend=_("fewer than %(n)s pairs") % {"n": FEW_PAIRS},
         )
@@ -170,7 +172,7 @@ class _Builder:
             "method": self.method_name(),
         }
         blocks = [Paragraph(lead, "lead"), Paragraph(heterogeneity_words(p, self.lang))]
-        if p.tau2 > 0 or self.a.method != "FE":
+        if self.a.method != "FE":
             blocks.append(
                 Paragraph(
                     _(
@@ -267,6 +269,39 @@ class _Builder:
         table = Table("one_stage", title, (head(_("Model"), _("Change (95% CI)"), "tau²"),), rows)
         return Section("one_stage", title, (table, Paragraph(one.describe(self.lang))))
 
+    def effects_table(self) -> Table:
+        """yi, vi and n per program with the pooled rows, in metafor's units (no rounding
+        beyond 6 decimals in the text; the spreadsheet keeps the full numbers)."""
+
+        def num(x: float | None, fmt: str = "0.000000") -> Cell:
+            if x is None:
+                return Cell("–", align="right")
+            return Cell(stats.fmt_num(x, 6, self.lang), value=x, number_format=fmt, align="right")
+
+        body = tuple(
+            (n_cell(e.program.pk), Cell(self.label(e)), n_cell(e.n),
+             num(e.effect.yi if e.effect else None), num(e.effect.vi if e.effect else None),
+             num(e.weight, "0.00"))
+            for e in self.a.effects
+        )  # fmt: skip
+        p = self.a.pooled
+        foot = (
+            (Cell(""), Cell(_("Pooled (%(method)s)") % {"method": self.method_name()}, strong=True),
+             n_cell(sum(e.n for e in self.a.included), strong=True), num(p.estimate),
+             num(p.se**2), num(100.0, "0.00")),
+            (Cell(""), Cell("tau²"), Cell(""), num(p.tau2), Cell(""), Cell("")),
+            (Cell(""), Cell(_("95% prediction interval")), Cell(""), num(p.pi_low),
+             num(p.pi_high), Cell("")),
+        )  # fmt: skip
+        return Table(
+            "effects",
+            _("Data for re-analysis: each program's yi and vi (metafor), with the pooled rows"),
+            (head(_("Program"), _("Village and year"), "n", "yi", "vi", _("Weight")),),
+            body,
+            foot,
+            (_("The pooled row's vi is the squared standard error of the pooled estimate."),),
+        )
+
     def data(self) -> RawData:
         variables = (
             Variable("program", _("program number"), "int"),
@@ -299,7 +334,9 @@ class _Builder:
             self.caveats_section(),
             self.regression_section(),
             self.one_stage_section(),
-            Section("methods", _("Methods"), (Paragraph(methods_text(self.a)),)),
+            Section(
+                "methods", _("Methods"), (Paragraph(methods_text(self.a)), self.effects_table())
+            ),
         ]
         today = timezone.localdate()
         return Report(
