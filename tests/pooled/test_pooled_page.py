@@ -183,3 +183,42 @@ def test_cli_refuses_without_a_choice_of_programs_and_with_one_program(world, pr
                      "knowledge_test:score", "-o", "-")  # fmt: skip
     with pytest.raises(CommandError):
         call_command("pooled", "--programs", str(programs[0].pk), "--outcome", "nope:score")
+
+
+def test_one_knowledge_item_is_pooled_from_the_answers_as_the_scoring_counts_them(world, programs):
+    from laktasi.instruments import registry  # noqa: PLC0415
+
+    item = registry.get("knowledge_test").items[0]
+    expected = "true" if item.key else "false"
+    analysis, report = pooled_build(
+        programs=pooled_program_list(user=world.users["admin"], pks=[p.pk for p in programs]),
+        outcome=f"knowledge_test:item:{item.id}", method="DL", test="z", moderator=None,
+        lang="en",
+    )  # fmt: skip
+    first = next(e for e in analysis.effects if e.program.pk == programs[0].pk)
+    rows = Response.objects.filter(program=programs[0], instrument_id="knowledge_test")
+    right = {(r.mother_id, r.timepoint): r.answers.get(item.id) == expected for r in rows}
+    mothers = sorted({m for m, _t in right})
+    changed = sum(right[m, "post"] for m in mothers) - sum(right[m, "pre"] for m in mothers)
+    assert first.n == 6
+    if first.effect is not None:
+        assert first.effect.yi == pytest.approx(changed / 6)
+    assert item.label_for("en") in report.subtitle
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("knowledge_test:item:nope", "has no item"),
+        ("milk_smoothness:item:x", "knowledge tests and checklists only"),
+        ("knowledge_test:items", "Unknown outcome measure"),
+        ("sociocultural_interview:score", "not measured before and after"),
+    ],
+)
+def test_outcomes_that_cannot_be_pooled_are_refused_with_a_reason(world, spec, message):
+    from django.utils import translation  # noqa: PLC0415
+
+    from laktasi.reports.pooled.outcomes import OutcomeError, outcome_parse  # noqa: PLC0415
+
+    with translation.override("en"), pytest.raises(OutcomeError, match=message):
+        outcome_parse(spec)

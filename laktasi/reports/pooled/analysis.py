@@ -112,9 +112,7 @@ def _check_versions(ds: PooledDataset) -> None:
         raise PoolingRefused(
             "versions",
             versions=dict(sorted(per_version.items())),
-            specs=[
-                f"{ds.outcome.instrument_id}@{v}:{ds.outcome.measure}" for v in sorted(per_version)
-            ],
+            specs=[ds.outcome.with_version(v).spec for v in sorted(per_version)],
         )
 
 

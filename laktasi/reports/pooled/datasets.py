@@ -32,6 +32,7 @@ class PairRow(NamedTuple):
     score_pct: float | None
     category: str
     details: dict[str, Any]
+    answers: dict[str, Any]
     followup_number: int = 0
 
 
@@ -73,8 +74,10 @@ def _response_rows(pks: list[int], outcome: Outcome) -> dict[int, list[PairRow]]
     if outcome.version:
         qs = qs.filter(instrument_version=outcome.version)
     likert = outcome.definition.kind == "likert" and outcome.measure == "score"
+    item = outcome.measure == "item"
+    extra = "details" if likert else "answers" if item else None
     fields = ["program_id", "mother__identifier", "instrument_version", "timepoint", "observer",
-              "score_pct", "category", *(["details"] if likert else [])]  # fmt: skip
+              "score_pct", "category", *([extra] if extra else [])]  # fmt: skip
     out: dict[int, list[PairRow]] = defaultdict(list)
     # no ORDER BY: one row per program, mother, timepoint and observer (a database
     # constraint), and pair_values orders the pairs by identifier itself
@@ -82,7 +85,10 @@ def _response_rows(pks: list[int], outcome: Outcome) -> dict[int, list[PairRow]]
     empty: dict[str, Any] = {}
     for row in rows.iterator(chunk_size=5000):
         details = (row[7] or empty) if likert else empty
-        out[row[0]].append(PairRow(row[1], row[2], row[3], row[4], row[5], row[6], details))
+        answers = (row[7] or empty) if item else empty
+        out[row[0]].append(
+            PairRow(row[1], row[2], row[3], row[4], row[5], row[6], details, answers)
+        )
     return out
 
 

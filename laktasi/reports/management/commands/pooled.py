@@ -46,8 +46,8 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default="", help="program kind, e.g. community_service")
         parser.add_argument(
             "--outcome", required=True,
-            help="INSTRUMENT[@VERSION][:score|:category], e.g. knowledge_test:score or "
-            "milk_smoothness:category (ASI lancar)",
+            help="INSTRUMENT[@VERSION][:score|:category|:item:ITEM], e.g. knowledge_test:score, "
+            "milk_smoothness:category (ASI lancar), marmet_checklist:item:ITEM",
         )  # fmt: skip
         parser.add_argument("--method", choices=METHODS, default="REML")
         parser.add_argument("--test", choices=TESTS, default="knha")
