@@ -222,3 +222,26 @@ def test_outcomes_that_cannot_be_pooled_are_refused_with_a_reason(world, spec, m
 
     with translation.override("en"), pytest.raises(OutcomeError, match=message):
         outcome_parse(spec)
+
+
+def test_programs_are_chosen_by_region_facility_kind_and_period(world, programs):
+    from datetime import date  # noqa: PLC0415
+
+    admin = world.users["admin"]
+    in_tasikharjo = set(pooled_program_list(user=admin, region="35.23.12.2005"))
+    assert in_tasikharjo == {world.program, programs[1], programs[3]}
+    assert set(pooled_program_list(user=admin, region="35.23.11")) == set()
+    assert set(pooled_program_list(user=admin, facility=world.mawar.pk)) == {
+        programs[0],
+        programs[2],
+    }
+    assert set(pooled_program_list(user=admin, kind="research")) == {programs[2]}
+    period = pooled_program_list(user=admin, date_from=date(2023, 1, 1), date_to=date(2024, 12, 31))
+    assert set(period) == {programs[1], programs[2], programs[3]}
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_on_the_page(client, world, programs):
+    login(client, world, "admin")
+    response = client.get(URL, dict(QUERY, date_from="2025-01-01", date_to="2024-01-01"))
+    assert response.status_code == 200
+    assert "Awal periode jatuh setelah akhirnya" in response.content.decode()
