@@ -28,6 +28,7 @@ from laktasi.reports.pooled.texts import (
     kind_label,
     methods_text,
     moderator_label,
+    not_pooled_reason,
 )
 
 
@@ -98,7 +99,7 @@ class _Builder:
             change, weight, note = (
                 Cell("–"),
                 Cell("–"),
-                _("not pooled: %(why)s") % {"why": e.reason},
+                _("not pooled: %(why)s") % {"why": not_pooled_reason(e.reason)},
             )
         else:
             lo, hi = es.ci_low, es.ci_high
