@@ -51,6 +51,8 @@ def test_viewer_sees_forest_plot_pairs_and_caveats_in_indonesian_without_names(
     assert "Knapp" in html
     assert "Ibu Uji" not in html  # aggregates only
     assert "tidak digabungkan: kurang dari 2 pasangan lengkap" in html  # the world's program
+    assert "tidak digabungkan: kurang dari 2 pasangan lengkap" in html.split("s-caveats")[1]
+    assert "few_pairs" not in html
     # every program with its pairs: 6, 7, 3 and 5 pairs (4 programs) and the world's program
     # with none (shown, not pooled)
     analysis, _report = pooled_build(

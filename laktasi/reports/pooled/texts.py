@@ -114,7 +114,7 @@ def caveats(a: PooledAnalysis, lang: str) -> list[str]:
                     "pk": e.program.pk,
                     "village": e.program.village,
                     "year": e.program.year,
-                    "why": e.reason,
+                    "why": not_pooled_reason(e.reason),
                 }  # fmt: skip
             )
     if a.method == "FE":
