@@ -283,8 +283,12 @@ def demo_load() -> DemoResult:
             description=PROGRAM_DESCRIPTION,
             villages=[tasikharjo],
             team=[coordinator],
+            is_demo=True,
         )
         result.bump("programs", True)
+    elif not program.is_demo:  # loaded before programs carried the demo mark
+        program.is_demo = True
+        program.save(update_fields=["is_demo"])
     session = Session.objects.filter(program=program).first()
     if session is None:
         session = session_create(

@@ -41,6 +41,11 @@ class Program(TimeStamped):
         settings.AUTH_USER_MODEL, verbose_name=_("team"), related_name="programs", blank=True
     )
     video_url = models.URLField(_("video tutorial link"), blank=True)
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("Synthetic data loaded by 'laktasi demo'; shown as demo data everywhere."),
+    )
     knowledge_bands = models.JSONField(
         _("knowledge bands"),
         default=dict,

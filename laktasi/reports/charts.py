@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import math
 import textwrap
 from dataclasses import dataclass
 
@@ -80,6 +81,93 @@ class HBarsSpec:
     xlabel: str
     marked_legend: str = ""
     unmarked_legend: str = ""
+
+
+@dataclass(frozen=True)
+class ForestRow:
+    label: str
+    n_text: str  #: e.g. "n = 15"
+    value: float
+    low: float
+    high: float
+    weight: float  #: percent; sets the square's size
+    effect_text: str  #: e.g. "0,47 (0,21 s.d. 0,73)"
+    flagged: bool = False  #: drawn open (e.g. fewer than 5 pairs)
+
+
+@dataclass(frozen=True)
+class ForestSpec:
+    """A forest plot: one row per program, the pooled diamond and the prediction interval.
+
+    Black and white: programs are black squares sized by weight (open squares when
+    flagged), the pooled estimate a black diamond, the prediction interval a thick bar
+    with end caps under it, and the line of no change dashed.
+    """
+
+    rows: tuple[ForestRow, ...]
+    pooled_label: str
+    pooled: tuple[float, float, float]  #: estimate, CI low, CI high
+    pooled_text: str
+    prediction_label: str
+    prediction: tuple[float, float] | None
+    xlabel: str
+    flagged_legend: str = ""
+    null_value: float = 0.0
+
+
+def _forest_limits(spec: ForestSpec) -> tuple[float, float]:
+    lows = [r.low for r in spec.rows] + [spec.pooled[1], spec.null_value]
+    highs = [r.high for r in spec.rows] + [spec.pooled[2], spec.null_value]
+    if spec.prediction:
+        lows.append(spec.prediction[0])
+        highs.append(spec.prediction[1])
+    lo, hi = min(lows), max(highs)
+    pad = 0.06 * (hi - lo or 1.0)
+    return lo - pad, hi + pad
+
+
+def _forest(spec: ForestSpec):
+    k = len(spec.rows)
+    n_lines = k + 3 + (1 if spec.prediction else 0)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.26 * n_lines + 0.9))
+    lo, hi = _forest_limits(spec)
+    max_w = max((r.weight for r in spec.rows), default=1.0) or 1.0
+    for i, row in enumerate(spec.rows):
+        y = n_lines - 1 - i
+        ax.plot([row.low, row.high], [y, y], color="black", linewidth=0.8)
+        size = 3 + 7 * math.sqrt(row.weight / max_w)
+        face = "white" if row.flagged else "black"
+        ax.plot(row.value, y, marker="s", markersize=size, markerfacecolor=face,
+                markeredgecolor="black", markeredgewidth=0.8)  # fmt: skip
+        ax.text(-0.02, y, f"{row.label}{' †' if row.flagged else ''}",
+                transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=7.5)  # fmt: skip
+        ax.text(1.02, y, f"{row.n_text}   {row.effect_text}",
+                transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=7.5)  # fmt: skip
+    y = n_lines - k - 2
+    est, clo, chi = spec.pooled
+    ax.fill([clo, est, chi, est], [y, y + 0.35, y, y - 0.35], color="black")
+    ax.text(-0.02, y, spec.pooled_label, transform=ax.get_yaxis_transform(), ha="right",
+            va="center", fontsize=7.5, fontweight="bold")  # fmt: skip
+    ax.text(1.02, y, spec.pooled_text, transform=ax.get_yaxis_transform(), ha="left",
+            va="center", fontsize=7.5, fontweight="bold")  # fmt: skip
+    if spec.prediction:
+        y -= 1
+        plo, phi = spec.prediction
+        ax.plot([plo, phi], [y, y], color="black", linewidth=2.4, solid_capstyle="butt")
+        ax.plot([plo, plo], [y - 0.25, y + 0.25], color="black", linewidth=1)
+        ax.plot([phi, phi], [y - 0.25, y + 0.25], color="black", linewidth=1)
+        ax.text(-0.02, y, spec.prediction_label, transform=ax.get_yaxis_transform(),
+                ha="right", va="center", fontsize=7.5)  # fmt: skip
+    ax.axvline(spec.null_value, color="black", linestyle=(0, (3, 3)), linewidth=0.7)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(y - 0.8, n_lines - 0.4)
+    ax.set_yticks([])
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    xlabel = spec.xlabel
+    if spec.flagged_legend and any(r.flagged for r in spec.rows):
+        xlabel += f"\n† {spec.flagged_legend}"
+    ax.set_xlabel(xlabel)
+    return fig
 
 
 def _save(fig, fmt: str) -> bytes:
@@ -225,7 +313,7 @@ def _hbars(spec: HBarsSpec):
     return fig
 
 
-_DRAW = {BarsSpec: _bars, FlowSpec: _flow, HBarsSpec: _hbars}
+_DRAW = {BarsSpec: _bars, FlowSpec: _flow, HBarsSpec: _hbars, ForestSpec: _forest}
 
 
 @functools.lru_cache(maxsize=64)

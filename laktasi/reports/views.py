@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -13,8 +14,19 @@ from laktasi.programs.selectors import session_list
 from laktasi.reports.exporters import FORMATS
 from laktasi.reports.exporters import html as html_exporter
 from laktasi.reports.exporters import render as export
-from laktasi.reports.forms import ReportForm
-from laktasi.reports.selectors import report_build, report_program
+from laktasi.reports.forms import PooledForm, ReportForm
+from laktasi.reports.pooled.analysis import PoolingRefused
+from laktasi.reports.pooled.export import pooled_render
+from laktasi.reports.pooled.outcomes import OutcomeError
+from laktasi.reports.pooled.texts import refusal_message
+from laktasi.reports.selectors import (
+    pooled_allowed,
+    pooled_build,
+    pooled_form_choices,
+    pooled_program_list,
+    report_build,
+    report_program,
+)
 
 
 @login_required
@@ -52,3 +64,51 @@ def program_report_view(request, pk: int):
             response["X-Content-Type-Options"] = "nosniff"
             return response
     return render(request, "reports/program_report.html", context)
+
+
+@login_required
+def pooled_view(request):
+    """The evaluation across programs: choose programs and an outcome, see the pooled result."""
+    if not pooled_allowed(user=request.user):
+        raise PermissionDenied
+    visible = pooled_program_list(user=request.user)
+    with translation.override(translation.get_language() or "id"):
+        form = PooledForm(
+            request.GET if "outcome" in request.GET else None,
+            initial={"lang": translation.get_language() or "id", "method": "REML",
+                     "test": "knha", "format": "web", "outcome": "knowledge_test:score"},
+            **pooled_form_choices(programs=visible, lang=translation.get_language() or "id"),
+        )  # fmt: skip
+    context = {"form": form, "sections": None, "refusal": "", "n_visible": visible.count()}
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "reports/pooled.html", context)
+    data = form.cleaned_data
+    programs = pooled_program_list(
+        user=request.user, region=data["region"], facility=data["facility"], kind=data["kind"],
+        date_from=data["date_from"], date_to=data["date_to"],
+    )  # fmt: skip
+    with translation.override(data["lang"]):
+        try:
+            analysis, report = pooled_build(
+                programs=programs, outcome=data["outcome"], method=data["method"],
+                test=data["test"], moderator=data["moderator"] or None, lang=data["lang"],
+            )  # fmt: skip
+        except OutcomeError as exc:
+            context["refusal"] = str(exc)
+        except PoolingRefused as exc:
+            context["refusal"] = refusal_message(exc)
+    if context["refusal"]:
+        return render(request, "reports/pooled.html", context)
+    if data["format"] != "web":
+        name, content_type, content = pooled_render(report, fmt=data["format"])
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    with translation.override(report.lang):
+        context.update(
+            report=report,
+            analysis=analysis,
+            sections=html_exporter.sections_context(report, images=True),
+        )
+    return render(request, "reports/pooled.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,37 @@ PRE, POST = "pre", "post"
 MAX_LISTED = 40  # identifiers listed by name in the missing-data section
 MAX_QUOTES = 6
 KIND_ORDER = ("knowledge", "smoothness", "checklist", "likert", "interview")
+
+
+# ---------------------------------------------------------------------------- pairing
+# The one pairing rule of every report (a program's own and the pooled evaluation across
+# programs): a mother's primary observer's response at the program's pre and post
+# timepoints (not a follow-up), paired by her identifier; complete pairs are analysed.
+
+
+def timepoint_rows(
+    rows: Iterable[ResponseRow], timepoint: str, observer: str = "primary"
+) -> dict[str, ResponseRow]:
+    """One instrument's responses at ``timepoint`` by the primary (or given) observer, keyed
+    by the mother's identifier (follow-up responses are not pre/post)."""
+    return {
+        r.identifier: r
+        for r in rows
+        if r.timepoint == timepoint and r.observer == observer and r.followup_number == 0
+    }
+
+
+def pair_values(
+    pre: dict[str, ResponseRow], post: dict[str, ResponseRow], value
+) -> tuple[list, list, list[str], list[str]]:
+    """Aligned before/after ``value(row)`` (None = missing) over mothers measured at either
+    timepoint, in identifier order, and the identifiers with pre only and with post only."""
+    ids = sorted(set(pre) | set(post))
+    before = [value(pre[i]) if i in pre else None for i in ids]
+    after = [value(post[i]) if i in post else None for i in ids]
+    pre_only = [i for i in ids if i in pre and i not in post]
+    post_only = [i for i in ids if i in post and i not in pre]
+    return before, after, pre_only, post_only
 
 
 # ---------------------------------------------------------------------------- small helpers
@@ -118,11 +150,7 @@ class BuilderBase:
     def responses(
         self, iid: str, timepoint: str, observer: str = "primary"
     ) -> dict[str, ResponseRow]:
-        return {
-            r.identifier: r
-            for r in self.by_instrument.get(iid, ())
-            if r.timepoint == timepoint and r.observer == observer and r.followup_number == 0
-        }
+        return timepoint_rows(self.by_instrument.get(iid, ()), timepoint, observer)
 
     def categories(self, inst: Instrument) -> list[tuple[str, str]]:
         """(code, label) best first."""
@@ -135,11 +163,7 @@ class BuilderBase:
         """Aligned before/after values (None = missing) over mothers with either, plus the
         identifiers with pre only and post only, and the number with neither."""
         pre, post = self.responses(iid, PRE), self.responses(iid, POST)
-        ids = sorted(set(pre) | set(post))
-        before = [value(pre[i]) if i in pre else None for i in ids]
-        after = [value(post[i]) if i in post else None for i in ids]
-        pre_only = [i for i in ids if i in pre and i not in post]
-        post_only = [i for i in ids if i in post and i not in pre]
+        before, after, pre_only, post_only = pair_values(pre, post, value)
         enrolled = {m.identifier for m in self.ds.mothers}
         neither = len(enrolled - set(pre) - set(post))
         return before, after, pre_only, post_only, neither

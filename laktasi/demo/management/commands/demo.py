@@ -6,15 +6,21 @@ from django.core.management.base import BaseCommand, CommandError
 from laktasi.accounts.demo import demo_totp_provision, demo_totp_secret
 from laktasi.accounts.models import User
 from laktasi.demo.loader import DEMO_PASSWORD, demo_load
+from laktasi.demo.past import demo_past_programs_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo: the article's program in Desa Tasikharjo, with demo users."
+    help = (
+        "Load the demo: the article's program in Desa Tasikharjo, with demo users, and past "
+        "demo programs in other villages of Jenu."
+    )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("The demo cannot be loaded in production mode.")
         result = demo_load()
+        # past programs in other villages of Jenu, for the evaluation across programs
+        demo_past_programs_load(result)
         created = ", ".join(f"{n} {k}" for k, n in sorted(result.created.items())) or "nothing"
         self.stdout.write(f"demo: created {created} (already present records kept)")
         self.stdout.write(f"demo logins (password for all: {DEMO_PASSWORD}):")
