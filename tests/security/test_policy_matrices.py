@@ -29,7 +29,7 @@ from laktasi.accounts.models import Invitation
 from laktasi.api.models import ApiToken
 from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
-from laktasi.imports.models import ImportJob
+from laktasi.imports.models import ImportJob, ServerSource
 from laktasi.instruments.models import Response
 from laktasi.links.models import AnswerLink
 from laktasi.links.services import answer_links_issue
@@ -122,6 +122,13 @@ def melati_objects(world, settings, tmp_path) -> dict[type, object]:
         session=session, mothers=[mother], instrument_id="knowledge_test", timepoint="pre", by=admin
     ).links[0]
     return {
+        ServerSource: ServerSource.objects.create(
+            program=world.program,
+            kind="kobo",
+            base_url="https://kf.kobotoolbox.org",
+            form_id="aMelati",
+            secret="token-melati",
+        ),  # fmt: skip
         AnswerLink: link,
         Invitation: invitation_issue(by=admin, role="kader")[0],
         Facility: world.puskesmas,
