@@ -125,7 +125,7 @@ def test_kobo_pull_follows_pages_skips_not_approved_and_is_idempotent(world):
     assert ServerSource.objects.get().last_pulled_at is not None
 
 
-def test_submission_edited_on_the_server_keeps_its_identity_and_is_flagged(world):
+def test_submission_edited_on_the_server_becomes_an_update_with_history(world):
     melati = world.mothers["melati"].identifier
     with running_servers() as fake:
         fake.kobo_assets["aXyz"] = [kobo_sub(melati, "pre", ROOT[0])]
@@ -136,11 +136,15 @@ def test_submission_edited_on_the_server_keeps_its_identity_and_is_flagged(world
             kobo_sub(melati, "pre", ROOT[0], instance=edited, answers=knowledge_answers(False))
         ]
         job = pull_and_commit(source)
-    assert (job.created, job.rejected, job.skipped) == (0, 0, 1)  # never a second record
-    stored = Response.objects.get()
-    assert stored.submission_uuid == ROOT[0]
-    assert stored.score_pct == 100
-    assert any(melati in n for n in job.notes), job.notes  # the edit is named, not lost silently
+        assert (job.created, job.rejected) == (0, 0)  # never a second record
+        stored = Response.objects.get()
+        assert stored.submission_uuid == ROOT[0]
+        assert stored.score_pct == 0  # the edit (every answer changed) is applied...
+        assert stored.history.count() >= 2  # ...and the imported version stays in the history
+        again = pull_and_commit(source)  # pulling the same edit again changes nothing
+    assert again.created == 0
+    assert again.skipped == 1
+    assert Response.objects.get().history.count() == stored.history.count()
 
 
 def test_odk_central_pull_pages_with_top_skip_and_flattens_groups(world, monkeypatch):

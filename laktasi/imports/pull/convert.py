@@ -1,7 +1,9 @@
 """Server submissions → the columns of a KoboToolbox/ODK export the responses importer reads.
 
 The stable identity of a submission becomes ``submission_uuid`` (the importer's idempotency
-key) and the version-specific ids are dropped, so an edited submission keeps its key:
+key) and ``meta/rootUuid``; the current version's id becomes ``meta/instanceID``, so the
+responses importer treats an edited submission exactly as in an exported file: an update of
+the same response, with history, shown in the preview (``importers/submissions.py``):
 
 - KoboToolbox: ``meta/rootUuid`` (the first version's ``uuid:…``, kept across edits), else
   ``_uuid`` (a submission never edited); an edit adds ``meta/deprecatedID``.
@@ -65,12 +67,21 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
+def _versioned(flat: dict[str, str], stable: str, current: str) -> dict[str, str]:
+    """The identity columns the responses importer reads (stable id and this version's id)."""
+    flat["meta/rootUuid"] = stable
+    flat["meta/instanceID"] = current or stable
+    return flat
+
+
 def _kobo(sub: dict[str, Any]) -> tuple[str, bool, bool, dict[str, str]]:
     status = sub.get("_validation_status")
     rejected = isinstance(status, dict) and status.get("uid") == KOBO_NOT_APPROVED
     stable = _bare(sub.get("meta/rootUuid") or sub.get("_uuid") or sub.get("meta/instanceID"))
-    edited = bool(sub.get("meta/deprecatedID"))
-    return stable, rejected, edited, _flatten({k: v for k, v in sub.items() if k not in DROPPED})
+    current = _bare(sub.get("meta/instanceID") or sub.get("_uuid"))
+    edited = bool(sub.get("meta/deprecatedID")) or bool(current and current != stable)
+    flat = _flatten({k: v for k, v in sub.items() if k not in DROPPED})
+    return stable, rejected, edited, _versioned(flat, stable, current)
 
 
 def _odk(sub: dict[str, Any]) -> tuple[str, bool, bool, dict[str, str]]:
@@ -84,7 +95,7 @@ def _odk(sub: dict[str, Any]) -> tuple[str, bool, bool, dict[str, str]]:
     flat = {k: v for k, v in _flatten(fields).items() if k not in DROPPED}
     if system.get("submissionDate"):
         flat["SubmissionDate"] = str(system["submissionDate"])
-    return stable, rejected, edited, flat
+    return stable, rejected, edited, _versioned(flat, stable, current)
 
 
 def convert(kind: str, submissions: list[dict[str, Any]]) -> Converted:

@@ -1,5 +1,6 @@
-"""A pulled job's table, with the notes its plan gets: submissions left out as not approved,
-and submissions edited on the server after laktasi imported them."""
+"""A pulled job's table, with the note its plan gets on submissions left out as not approved.
+Submissions edited on the server are updates of their response (the responses importer
+applies them with history and lists them in the preview)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from laktasi.imports.importers.base import Plan
 from laktasi.imports.models import ImportJob
 from laktasi.imports.parsers import Table
 from laktasi.imports.pull.models import PulledImport
-from laktasi.instruments.models import Response
 
 
 @dataclass
@@ -32,20 +32,6 @@ class PulledRows(Table):
                 )
                 % {"n": pulled.not_approved}
             )
-        if pulled.edited and not plan.updates:
-            stored = Response.objects.filter(submission_uuid__in=pulled.edited).select_related(
-                "mother"
-            )
-            shown = [f"{r.mother.identifier} ({r.timepoint})" for r in stored[:20]]
-            if shown:
-                notes.append(
-                    gettext_now(
-                        "%(n)s submission(s) were edited on the server after laktasi imported "
-                        "them; laktasi keeps the imported answers. Correct these responses in "
-                        "laktasi: %(list)s"
-                    )
-                    % {"n": stored.count(), "list": ", ".join(shown)}
-                )
         plan.notes = notes + plan.notes
         return plan
 
