@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.utils import timezone
 
+from laktasi.followups import aggregates
 from laktasi.instruments.models import Response
 from laktasi.programs.models import AgendaItem, Attendance, Enrollment, Program
 from laktasi.reports.analyses.common import POST, PRE, pair_values, timepoint_rows
-from laktasi.reports.pooled.outcomes import Outcome
+from laktasi.reports.pooled.outcomes import PROPORTION, Outcome
 
 
 class PairRow(NamedTuple):
@@ -55,6 +58,10 @@ class ProgramPairs:
     after: tuple
     pre_only: int
     post_only: int
+    #: ``ebf_visit``: babies exclusive / with a decided latest recall / left undecided
+    exclusive: int = 0
+    decided: int = 0
+    undecided: int = 0
 
 
 @dataclass(frozen=True)
@@ -124,15 +131,36 @@ def _village(program: Program) -> str:
     return " + ".join(villages) if villages else program.facility.village.name
 
 
-def pooled_dataset(*, programs: QuerySet[Program], outcome: Outcome) -> PooledDataset:
-    """Each program's pairs for ``outcome`` (programs in start-date order)."""
+def _feeding_counts(pks: list[int], today: date) -> dict[int, tuple[int, int, int]]:
+    """(exclusive, decided, undecided) per program: each enrolled mother's baby counted once,
+    with the latest recall before six months on or before ``today``, by the dashboard's own
+    query (:func:`laktasi.followups.aggregates.feeding_rows`, its programme adaptation of
+    WHO/UNICEF EBF). An undecided latest recall is left out of N and counted."""
+    out = {}
+    for pk in pks:
+        where, params = aggregates.mother_filter(program_id=pk)
+        counts: dict[str, int] = defaultdict(int)
+        for r in aggregates.feeding_rows(where=where, params=params, today=today):
+            counts[r["status"]] += r["n"]
+        undecided = counts.pop("undecided", 0)
+        out[pk] = (counts.get("exclusive", 0), sum(counts.values()), undecided)
+    return out
+
+
+def pooled_dataset(
+    *, programs: QuerySet[Program], outcome: Outcome, today: date | None = None
+) -> PooledDataset:
+    """Each program's pairs for ``outcome`` (programs in start-date order); for ``ebf_visit``
+    its exclusive / decided / undecided latest recalls instead of pairs."""
     chosen = list(
         programs.select_related("facility__village")
         .prefetch_related("villages")
         .order_by("start_date", "pk")
     )
     pks = [p.pk for p in chosen]
-    rows = _response_rows(pks, outcome)
+    proportion = outcome.measure == PROPORTION
+    rows = {} if proportion else _response_rows(pks, outcome)
+    feeding = _feeding_counts(pks, today or timezone.localdate()) if proportion else {}
     enrolled, companions, minutes = _characteristics(pks)
     value = outcome.value()
     out = []
@@ -160,6 +188,13 @@ def pooled_dataset(*, programs: QuerySet[Program], outcome: Outcome) -> PooledDa
                 after=tuple(after),
                 pre_only=len(pre_only),
                 post_only=len(post_only),
+                **dict(
+                    zip(
+                        ("exclusive", "decided", "undecided"),
+                        feeding.get(program.pk, ()),
+                        strict=False,
+                    )
+                ),
             )
         )
     return PooledDataset(outcome=outcome, programs=tuple(out))
