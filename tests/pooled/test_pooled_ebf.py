@@ -94,6 +94,7 @@ def test_viewer_opens_ebf_at_a_visit_on_the_page_in_indonesian(client, world, re
     assert 'value="ebf_visit"' in html  # offered in the outcome choices
     assert "data:image/svg+xml;base64," in html
     assert "bukan perubahan sebelum dan sesudah" in html
+    assert "recall 24 jam terakhir sebelum usia enam bulan" in html  # the choice, stated
     assert "4/5" in html
     assert "Ibu Uji" not in html
 
