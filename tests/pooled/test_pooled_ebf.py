@@ -79,6 +79,9 @@ def test_each_program_counts_exclusive_among_decided_latest_recalls(world, recal
     assert forest.rows[2].flagged  # fewer than 5 decided recalls
     assert forest.rows[2].value == pytest.approx(100 * ilogit(effects[2].yi))
     assert forest.pooled[0] == pytest.approx(100 * ilogit(expected.estimate))
+    assert forest.null_value is None  # a share has no line of no change
+    assert forest.x_range == (0.0, 100.0)
+    assert "the share" in report.sections[1].blocks[1].text  # heterogeneity in words
     caveats = next(s for s in report.sections if s.key == "caveats").blocks[0].items
     assert any("not a change before and after" in c for c in caveats)
     assert any("fewer than 5 decided recalls" in c for c in caveats)

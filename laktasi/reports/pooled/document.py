@@ -95,6 +95,8 @@ class _Builder:
                   "unreliable.") % {"n": FEW_PAIRS},
                 _("Undecided latest recalls (an answer missing) are not in N; their count is "
                   "given in the note."),
+                _("A share of 0 or 100% is shown with 1/2 added to x and n − x (metafor's "
+                  "continuity correction), so it is pulled towards 50%."),
             ]  # fmt: skip
             title = _("Programs and the share of babies exclusively breastfed at the latest "
                       "recall before six months (%, 95% CI)")  # fmt: skip
@@ -190,16 +192,21 @@ class _Builder:
                 if self.proportion
                 else _("fewer than %(n)s pairs")
             )
-            % {"n": FEW_PAIRS},  # fmt: skip
+            % {"n": FEW_PAIRS},
+            null_value=None if self.proportion else 0.0,
+            x_range=(0.0, 100.0) if self.proportion else None,
         )
-        return Figure(
-            "forest",
-            _(
+        if self.proportion:
+            caption = _(
+                "Forest plot: each program's share exclusively breastfed with its 95% CI, the "
+                "pooled share (diamond) and the 95% prediction interval for a new program (bar)"
+            )
+        else:
+            caption = _(
                 "Forest plot: each program's change with its 95% CI, the pooled change (diamond) "
                 "and the 95% prediction interval for a new program (bar)"
-            ),  # fmt: skip
-            spec,
-        )
+            )
+        return Figure("forest", caption, spec)
 
     def method_name(self) -> str:
         test = " + Knapp–Hartung" if self.a.test == "knha" else ""
@@ -216,7 +223,8 @@ class _Builder:
     def pooled_section(self) -> Section:
         p = self.a.pooled
         lead = self.proportion_lead() if self.proportion else self.change_lead()
-        blocks = [Paragraph(lead, "lead"), Paragraph(heterogeneity_words(p, self.lang))]
+        words = heterogeneity_words(p, self.lang, proportion=self.proportion)
+        blocks = [Paragraph(lead, "lead"), Paragraph(words)]
         if self.a.method != "FE":
             blocks.append(Paragraph(self.prediction_words()))
         blocks.append(self.pooled_table())

@@ -47,14 +47,16 @@ def not_pooled_reason(code: str) -> str:
              "variance is 0 and it cannot be weighted")  # fmt: skip
 
 
-def heterogeneity_words(p: PooledResult, lang: str) -> str:
+def heterogeneity_words(p: PooledResult, lang: str, *, proportion: bool = False) -> str:
     """I² in words, e.g. "antara desa, efeknya berbeda-beda: I² 64 %".
 
     Bands follow the Cochrane Handbook's rough guide (0-40 might not be important, 30-60
     moderate, 50-90 substantial, 75-100 considerable), cut without overlap at 30, 50, 75.
     """
     i2 = stats.fmt_num(p.i2, 0, lang) + (" %" if lang == "id" else "%")
-    if p.i2 < 30:
+    if proportion:
+        text = _share_heterogeneity(p.i2)
+    elif p.i2 < 30:
         text = _("between villages the change is about the same: I² %(i2)s")
     elif p.i2 < 50:
         text = _("between villages the change differs somewhat: I² %(i2)s")
@@ -69,6 +71,16 @@ def heterogeneity_words(p: PooledResult, lang: str) -> str:
     else:
         out += "."
     return out
+
+
+def _share_heterogeneity(i2: float) -> str:
+    if i2 < 30:
+        return _("between villages the share is about the same: I² %(i2)s")
+    if i2 < 50:
+        return _("between villages the share differs somewhat: I² %(i2)s")
+    if i2 < 75:
+        return _("between villages the share differs: I² %(i2)s")
+    return _("between villages the share differs a lot: I² %(i2)s")
 
 
 def caveats(a: PooledAnalysis, lang: str) -> list[str]:
