@@ -11,6 +11,8 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from laktasi.dashboards.indicators import all_tables
+from laktasi.dashboards.selectors import dashboard_get, unit_get
 from laktasi.followups.services import visit_record
 from laktasi.reports.selectors import pooled_build, pooled_program_list
 from laktasi.stats.pooled import ilogit, proportion_logit, random_effects
@@ -87,6 +89,17 @@ def test_each_program_counts_exclusive_among_decided_latest_recalls(world, recal
     assert any("fewer than 5 decided recalls" in c for c in caveats)
     assert any("1 latest recall(s) were left undecided" in c for c in caveats)
     assert any("no decided recall before six months" in c for c in caveats)
+
+
+def test_program_counts_are_those_of_the_program_dashboard(world, recalls):
+    """The same babies and recalls as the dashboard of each program (EBF n, EBF N, undecided)."""
+    admin = world.users["admin"]
+    for program, (x, n, undecided) in zip(recalls, EXPECTED, strict=True):
+        db = dashboard_get(
+            user=admin, unit=unit_get(user=admin, level="program", key=str(program.pk))
+        )
+        total = all_tables(db, "en")[0]["indicators"].rows[-1]
+        assert (total[1], total[2], total[-1]) == (x, n, undecided)
 
 
 def test_viewer_opens_ebf_at_a_visit_on_the_page_in_indonesian(client, world, recalls):

@@ -134,16 +134,17 @@ def _village(program: Program) -> str:
 def _feeding_counts(pks: list[int], today: date) -> dict[int, tuple[int, int, int]]:
     """(exclusive, decided, undecided) per program: each enrolled mother's baby counted once,
     with the latest recall before six months on or before ``today``, by the dashboard's own
-    query (:func:`laktasi.followups.aggregates.feeding_rows`, its programme adaptation of
-    WHO/UNICEF EBF). An undecided latest recall is left out of N and counted."""
+    definition (:func:`laktasi.followups.aggregates.feeding_by_program_rows`, which shares its
+    SQL with the dashboard's ``feeding_rows``: the programme adaptation of WHO/UNICEF EBF).
+    An undecided latest recall is left out of N and counted."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in aggregates.feeding_by_program_rows(program_ids=pks, today=today):
+        counts[r["program_id"]][r["status"]] += r["n"]
     out = {}
     for pk in pks:
-        where, params = aggregates.mother_filter(program_id=pk)
-        counts: dict[str, int] = defaultdict(int)
-        for r in aggregates.feeding_rows(where=where, params=params, today=today):
-            counts[r["status"]] += r["n"]
-        undecided = counts.pop("undecided", 0)
-        out[pk] = (counts.get("exclusive", 0), sum(counts.values()), undecided)
+        mine = counts.get(pk, {})
+        decided = sum(n for status, n in mine.items() if status != "undecided")
+        out[pk] = (mine.get("exclusive", 0), decided, mine.get("undecided", 0))
     return out
 
 
