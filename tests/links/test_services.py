@@ -162,5 +162,7 @@ def test_links_expire_at_the_end_of_the_session_day_plus_seven_days(world, setti
 def test_mother_who_already_has_the_form_gets_no_link(world, session):
     first = issue(session, world.users["bidan"]).links[0]
     answer_link_submit(link=first, answers=knowledge_answers(20), submission_uuid=str(uuid.uuid4()))
-    later = make_session(world.program, datetime.now() + timedelta(days=1))
+    later = make_session(
+        world.program, timezone.localtime().replace(tzinfo=None) + timedelta(days=1)
+    )
     assert issue(later, world.users["bidan"]).skipped_answered == 1
