@@ -139,9 +139,14 @@ def visit_record(
     notes: str = "",
     source: str = Source.WEB,
     refresh_snapshot: bool = True,
+    submission_uuid: str | None = None,
 ) -> Visit:
-    """Record a visit (closing its task), with the 24-hour recall when answers are given."""
-    if visit.done_on is not None:
+    """Record a visit (closing its task), with the 24-hour recall when answers are given.
+
+    The visit row is locked first, so a kader and the mother's own link (``links``) cannot
+    both record it: the second one is refused."""
+    locked = Visit.objects.select_for_update().filter(pk=visit.pk).values_list("done_on").first()
+    if visit.done_on is not None or (locked is not None and locked[0] is not None):
         raise ValidationError(_("This visit has already been recorded."))
     baby = visit.baby
     # With or without a recall: a visit is processing of her data.
@@ -174,6 +179,7 @@ def visit_record(
             source=source,
             program=_program_for(baby),
             collected_at=timezone.make_aware(datetime.combine(done_on, time(10, 0))),
+            submission_uuid=submission_uuid,
         )
         visit.recall = response
         visit.feeding_status = response.category
