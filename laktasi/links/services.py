@@ -236,10 +236,10 @@ def _recall_links_issue(*, session, mothers, definition, by) -> IssueResult:
             if visit.pk in existing:
                 links.append(existing[visit.pk])
                 continue
-            if visit.pk in taken:  # linked from another session: one link per visit
-                continue
             if mother.restricted or not mother_has_consent(mother=mother):
                 no_consent.add(mother.pk)
+                continue
+            if visit.pk in taken:  # linked from another session: one link per visit
                 continue
             code = codes.get(mother.pk) or _unique_code(set(codes.values()))
             codes[mother.pk] = code
