@@ -3,10 +3,13 @@ recorded as that visit's recall, and counted where a staff-recorded recall count
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from laktasi.dashboards.indicators import all_tables
@@ -205,3 +208,18 @@ def test_staff_page_makes_recall_links_and_shows_their_status(client, world, ses
     page = client.get(f"/tautan/sesi/{session.pk}/{query}").content.decode()
     assert row.replace('"new"', '"submitted"') in page
     assert f"/tautan/{link.pk}/buka-lagi/" not in page  # a sent recall is not reopened
+
+
+def test_links_command_makes_recall_links_for_open_visits(world, session, d7, tmp_path, settings):
+    settings.LAKTASI_BASE_URL = "https://laktasi.example.org"
+    out = tmp_path / "recall.csv"
+    call_command("links", str(session.pk), "--instrument", RECALL, "--timepoint", "followup",
+                 "-o", str(out))  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [(r["identifier"], r["timepoint"]) for r in rows] == [
+        (world.mothers["melati"].identifier, "followup")
+    ]
+    assert AnswerLink.objects.get().visit == d7
+    with pytest.raises(CommandError):
+        call_command("links", str(session.pk), "--instrument", RECALL, "--timepoint", "pre",
+                     "-o", str(tmp_path / "x.csv"))  # fmt: skip
