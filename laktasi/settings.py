@@ -342,6 +342,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `laktasi worker` beside it, on one host or many).
 LAKTASI_EMBEDDED_WORKER = envbool("LAKTASI_EMBEDDED_WORKER", True)
 LAKTASI_NIGHTLY_AT = os.environ.get("LAKTASI_NIGHTLY_AT", "01:30")  # local time
+LAKTASI_SATUSEHAT_SYNC_AT = os.environ.get("LAKTASI_SATUSEHAT_SYNC_AT", "02:30")  # local time
 LAKTASI_WORKER_STALE_SECONDS = envint("LAKTASI_WORKER_STALE_SECONDS", 60)
 LAKTASI_READY_WORKER_SECONDS = envint("LAKTASI_READY_WORKER_SECONDS", 120)
 LAKTASI_READY_REFRESH_HOURS = envint("LAKTASI_READY_REFRESH_HOURS", 36)

@@ -98,4 +98,4 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/masuk/" not in url, wait_until="load")

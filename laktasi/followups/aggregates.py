@@ -73,18 +73,26 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+# The feeding definition (see the module docstring), shared by the dashboard's count per
+# facility and the pooled evaluation's count per program: each baby's latest recall at 0-5
+# completed months on or before the date parameter, an empty status counted as undecided.
+_LATEST_STATUS = """CASE WHEN v.feeding_status = '' THEN 'undecided'
+                      ELSE v.feeding_status END AS feeding_status,
+                 ROW_NUMBER() OVER (PARTITION BY {partition}v.baby_id
+                                    ORDER BY v.done_on DESC, v.id DESC) AS rn"""
+_LATEST_WHERE = """v.done_on IS NOT NULL AND v.done_on <= %s
+            AND (v.feeding_status <> '' OR v.recall_id IS NOT NULL)
+            AND v.age_months < 6"""
+
+
 def feeding_rows(*, where: str, params: list, today: date) -> list[dict]:
+    latest = _LATEST_STATUS.format(partition="")
     sql = f"""
         SELECT facility_id, age_months, feeding_status, COUNT(*) FROM (
           SELECT m.facility_id AS facility_id, v.age_months AS age_months,
-                 CASE WHEN v.feeding_status = '' THEN 'undecided'
-                      ELSE v.feeding_status END AS feeding_status,
-                 ROW_NUMBER() OVER (PARTITION BY v.baby_id
-                                    ORDER BY v.done_on DESC, v.id DESC) AS rn
+                 {latest}
           {_JOIN}
-          WHERE v.done_on IS NOT NULL AND v.done_on <= %s
-            AND (v.feeding_status <> '' OR v.recall_id IS NOT NULL)
-            AND v.age_months < 6 AND {where}
+          WHERE {_LATEST_WHERE} AND {where}
         ) latest
         WHERE rn = 1
         GROUP BY facility_id, age_months, feeding_status
@@ -92,6 +100,28 @@ def feeding_rows(*, where: str, params: list, today: date) -> list[dict]:
     return [
         {"facility_id": f, "age_month": a, "status": s, "n": n}
         for f, a, s, n in _fetch(sql, [today, *params])
+    ]
+
+
+def feeding_by_program_rows(*, program_ids: list[int], today: date) -> list[dict]:
+    """The ``feeding`` count per program instead of per facility: the babies of each program's
+    enrolled mothers, each with its latest recall (the same definition as :func:`feeding_rows`;
+    a mother enrolled in two programs counts in both). One query for any number of programs."""
+    if not program_ids:
+        return []
+    latest = _LATEST_STATUS.format(partition="e.program_id, ")
+    marks = ", ".join(["%s"] * len(program_ids))
+    sql = f"""
+        SELECT program_id, feeding_status, COUNT(*) FROM (
+          SELECT e.program_id AS program_id, {latest}
+          {_JOIN} JOIN {E} e ON e.mother_id = m.id
+          WHERE {_LATEST_WHERE} AND e.program_id IN ({marks})
+        ) latest
+        WHERE rn = 1
+        GROUP BY program_id, feeding_status
+    """
+    return [
+        {"program_id": p, "status": s, "n": n} for p, s, n in _fetch(sql, [today, *program_ids])
     ]
 
 

@@ -44,6 +44,18 @@ def file_bytes(job: ImportJob) -> bytes:
 
 
 @contextlib.contextmanager
+def upload_on_disk(upload) -> Iterator[Path]:
+    """A browser upload written to a private temporary file, removed afterwards (the services
+    read files by path and store them encrypted themselves)."""
+    with tempfile.TemporaryDirectory(prefix="laktasi-upload-") as tmp:
+        path = Path(tmp) / "upload"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        yield path
+
+
+@contextlib.contextmanager
 def file_path(job: ImportJob) -> Iterator[Path]:
     """A private temporary copy of the decrypted upload, removed afterwards."""
     data = file_bytes(job)

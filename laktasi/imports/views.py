@@ -7,9 +7,6 @@ JavaScript) until the job is done. The CLI (``laktasi import``) shows a progress
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +24,7 @@ from laktasi.imports.models import ImportStatus
 from laktasi.imports.progress import progress_read
 from laktasi.imports.selectors import can_import, importjob_get, importjob_list
 from laktasi.imports.services import importjob_accept_incomplete, importjob_create
+from laktasi.imports.storage import upload_on_disk
 from laktasi.instruments import registry
 
 PREVIEW_ROWS = 300
@@ -58,11 +56,7 @@ def import_index_view(request):
         return busy_response(request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "upload"
-            with path.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
+        with upload_on_disk(upload) as path:
             try:
                 job = importjob_create(
                     path=path,

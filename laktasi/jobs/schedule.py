@@ -24,9 +24,16 @@ class Periodic:
     at: dt.time  #: local time of day after which the day's run is due
 
 
+def _at(value: str) -> dt.time:
+    hour, minute = (int(x) for x in value.split(":"))
+    return dt.time(hour, minute)
+
+
 def periodic_jobs() -> list[Periodic]:
-    hour, minute = (int(x) for x in settings.LAKTASI_NIGHTLY_AT.split(":"))
-    return [Periodic("nightly_refresh", tasks.nightly_refresh, dt.time(hour, minute))]
+    return [
+        Periodic("nightly_refresh", tasks.nightly_refresh, _at(settings.LAKTASI_NIGHTLY_AT)),
+        Periodic("satusehat_sync", tasks.satusehat_sync, _at(settings.LAKTASI_SATUSEHAT_SYNC_AT)),
+    ]
 
 
 def due_period(job: Periodic, now: dt.datetime) -> str | None:

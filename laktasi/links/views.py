@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -184,6 +184,12 @@ def session_links_issue_view(request, pk: int):
     return redirect(_page_url(session, *chosen))
 
 
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
 def _links(request, session, chosen):
     rows = session_link_rows(
         user=request.user, session=session, instrument_id=chosen[0], timepoint=chosen[1]
@@ -208,10 +214,8 @@ def session_links_sheet_view(request, pk: int):
         instrument_id=chosen[0],
         timepoint=chosen[1],
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"kartu-qr-sesi-{session.pk}-{chosen[0]}-{chosen[1]}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(pdf, "application/pdf", name)
 
 
 @login_required
@@ -222,12 +226,9 @@ def session_links_csv_view(request, pk: int):
     if chosen is None:
         return redirect("links:session", pk=session.pk)
     links = _links(request, session, chosen)
-    response = HttpResponse(
-        sheet.links_csv(links=links, base_url=_base_url(request)), content_type="text/csv"
-    )
+    content = sheet.links_csv(links=links, base_url=_base_url(request))
     name = f"tautan-sesi-{session.pk}-{chosen[0]}-{chosen[1]}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(content, "text/csv", name)
 
 
 @login_required

@@ -112,12 +112,17 @@ class ForestSpec:
     prediction: tuple[float, float] | None
     xlabel: str
     flagged_legend: str = ""
-    null_value: float = 0.0
+    null_value: float | None = 0.0  #: None: no line of no change (a proportion has none)
+    x_range: tuple[float, float] | None = None  #: fixed axis (e.g. 0-100 % for proportions)
 
 
 def _forest_limits(spec: ForestSpec) -> tuple[float, float]:
-    lows = [r.low for r in spec.rows] + [spec.pooled[1], spec.null_value]
-    highs = [r.high for r in spec.rows] + [spec.pooled[2], spec.null_value]
+    if spec.x_range:
+        lo, hi = spec.x_range
+        return lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)
+    nulls = [] if spec.null_value is None else [spec.null_value]
+    lows = [r.low for r in spec.rows] + [spec.pooled[1], *nulls]
+    highs = [r.high for r in spec.rows] + [spec.pooled[2], *nulls]
     if spec.prediction:
         lows.append(spec.prediction[0])
         highs.append(spec.prediction[1])
@@ -158,7 +163,8 @@ def _forest(spec: ForestSpec):
         ax.plot([phi, phi], [y - 0.25, y + 0.25], color="black", linewidth=1)
         ax.text(-0.02, y, spec.prediction_label, transform=ax.get_yaxis_transform(),
                 ha="right", va="center", fontsize=7.5)  # fmt: skip
-    ax.axvline(spec.null_value, color="black", linestyle=(0, (3, 3)), linewidth=0.7)
+    if spec.null_value is not None:
+        ax.axvline(spec.null_value, color="black", linestyle=(0, (3, 3)), linewidth=0.7)
     ax.set_xlim(lo, hi)
     ax.set_ylim(y - 0.8, n_lines - 0.4)
     ax.set_yticks([])

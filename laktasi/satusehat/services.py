@@ -12,6 +12,7 @@ keeps the server's OperationOutcome text as *rejected*, the rest are sent.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -327,11 +329,17 @@ class SyncRunningError(Exception):
     """Another sync of the same facility is running (on this server)."""
 
 
+def lock_path(facility: Facility) -> Path:
+    """The lock file of ``facility``'s sending, distinct for each database served."""
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:12]
+    return Path(settings.VAR_DIR) / f"satusehat-sync-{database}-{facility.pk}.lock"
+
+
 @contextmanager
 def _one_sync_at_a_time(facility: Facility):
-    """An exclusive lock file per facility in VAR_DIR: overlapping runs (a slow cron) would
-    otherwise send the same queued contacts twice."""
-    path = Path(settings.VAR_DIR) / f"satusehat-sync-{facility.pk}.lock"
+    """An exclusive lock file per database and facility in VAR_DIR: overlapping runs (a slow
+    cron, the nightly job and a "send now") would otherwise send the same contacts twice."""
+    path = lock_path(facility)
     with path.open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from laktasi.accounts.models import Role
+from laktasi.jobs.tasks import satusehat_sync
 from laktasi.places.models import Facility, FacilityKind
 from laktasi.satusehat.forms import LinkForm, NikForm
 from laktasi.satusehat.models import FacilityLink, HealthWorkerIdentity
@@ -71,6 +72,21 @@ def facility_view(request, pk: int):
         "workers": _workers(facility),
     }
     return render(request, "satusehat/facility.html", context)
+
+
+@require_POST
+@login_required
+def send_now_view(request, pk: int):
+    """Put this facility's sending on the background queue now (a worker runs it)."""
+    _admin(request)
+    facility = _reporting(pk)
+    if not FacilityLink.objects.filter(facility=facility).exists():
+        raise Http404
+    satusehat_sync.enqueue(facility_id=facility.pk)
+    messages.success(
+        request, _("Sending is queued; the counts here change when the worker has sent it.")
+    )
+    return redirect("satusehat:facility", pk=facility.pk)
 
 
 @require_POST

@@ -133,3 +133,36 @@ def paired_log_odds_ratio(a: Any, b: Any, c: Any, d: Any) -> EffectSize:
         bb, cc = bb + 0.5, cc + 0.5
         warnings = ("1/2 was added to every cell of the paired table because one is 0",)
     return EffectSize(math.log(cc / bb), 1 / bb + 1 / cc, n, "MPORC", warnings)
+
+
+# --------------------------------------------------------------------------- proportions
+
+
+def proportion_logit(x: Any, n: Any) -> EffectSize:
+    """A proportion ``x / n`` on the logit scale, and its variance, for pooling proportions.
+
+    Matches metafor ``escalc(measure = "PLO", xi = x, ni = n)`` with its defaults
+    ``add = 1/2, to = "only0"``: when ``x`` is 0 or ``n`` (a cell of the table x, n - x is 0),
+    1/2 is added to ``x`` and to ``n - x``; then ``yi = log(x / (n - x))`` and
+    ``vi = 1/x + 1/(n - x)``. Back-transform with :func:`ilogit` (metafor
+    ``transf.ilogit``). Raises StatisticsError when ``n < 1`` or ``x`` is not in 0..n.
+    """
+    xi, ni = count_value(x, "x"), count_value(n, "n")
+    if ni < 1:
+        raise StatisticsError("no observations (n = 0): a proportion needs at least one")
+    if xi > ni:
+        raise StatisticsError(f"x = {xi} is larger than n = {ni}")
+    events, rest = float(xi), float(ni - xi)
+    warnings: tuple[str, ...] = ()
+    if xi in (0, ni):
+        events, rest = events + 0.5, rest + 0.5
+        warnings = ("1/2 was added to x and n - x because the proportion is 0 or 1",)
+    return EffectSize(math.log(events / rest), 1 / events + 1 / rest, ni, "PLO", warnings)
+
+
+def ilogit(value: float) -> float:
+    """Inverse logit ``exp(x) / (1 + exp(x))``: metafor ``transf.ilogit`` (R ``plogis``)."""
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    e = math.exp(value)
+    return e / (1.0 + e)

@@ -33,22 +33,28 @@ from laktasi.stats import _metafit
 from laktasi.stats._common import Result, as_1d, check_same_length, clip_p, numeric_values
 from laktasi.stats.effectsizes import (
     EffectSize,
+    ilogit,
     paired_log_odds_ratio,
     paired_mean_change,
     paired_risk_difference,
+    proportion_logit,
 )
 from laktasi.stats.errors import StatisticsError
 from laktasi.stats.formatting import fmt_ci, fmt_num, fmt_p, tr
 
 __all__ = [
+    "BackTransformed",
     "Coefficient",
     "EffectSize",
     "MetaRegressionResult",
     "PooledResult",
+    "back_transform",
+    "ilogit",
     "meta_regression",
     "paired_log_odds_ratio",
     "paired_mean_change",
     "paired_risk_difference",
+    "proportion_logit",
     "random_effects",
 ]
 
@@ -152,6 +158,33 @@ def _heterogeneity(y, v, x, method: str, tau2: float) -> tuple[float, float, flo
         return q, i2, q / (k - m)
     vt = _metafit.typical_variance(v, x)
     return q, 100 * tau2 / (vt + tau2), tau2 / vt + 1
+
+
+@dataclass(frozen=True)
+class BackTransformed(Result):
+    """A pooled logit proportion back on the proportion scale (0..1)."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    pi_low: float | None  #: None for a fixed-effect model (predict gives no PI there)
+    pi_high: float | None
+
+
+def back_transform(result: PooledResult) -> BackTransformed:
+    """The pooled estimate, CI and prediction interval through the inverse logit.
+
+    Matches metafor ``predict(rma(...), transf = transf.ilogit)`` (``pred``, ``ci.lb``,
+    ``ci.ub``, ``pi.lb``, ``pi.ub``) for effects made by ``escalc(measure = "PLO")``.
+    """
+    fe = result.method == "FE"
+    return BackTransformed(
+        estimate=ilogit(result.estimate),
+        ci_low=ilogit(result.ci_low),
+        ci_high=ilogit(result.ci_high),
+        pi_low=None if fe else ilogit(result.pi_low),
+        pi_high=None if fe else ilogit(result.pi_high),
+    )
 
 
 def random_effects(

@@ -10,6 +10,9 @@ from laktasi.demo.loader import PROGRAM_TITLE, demo_load
 from laktasi.demo.past import PAST, demo_past_programs_load
 from laktasi.places.models import Region
 from laktasi.programs.models import Program
+from laktasi.reports.pooled.analysis import PoolingRefused
+from laktasi.reports.pooled.datasets import pooled_dataset
+from laktasi.reports.pooled.outcomes import outcome_parse
 from laktasi.reports.selectors import pooled_build, pooled_program_list, report_build
 from tests.conftest import make_regions
 
@@ -77,3 +80,19 @@ def test_demo_coordinator_opens_the_page_with_forest_plot(client, demo):
     assert "data:image/svg+xml;base64," in html
     assert "antara desa, efeknya" in html.lower()
     assert "[demo]" in html
+
+
+def test_demo_ebf_at_a_visit_is_refused_because_only_the_article_program_has_recalls(demo):
+    """The demo's past programs have no follow-up visits (laktasi/demo/past.py makes none), so
+    only the article's program has decided recalls: one proportion is not pooled."""
+    coordinator = User.objects.get(username="demo-koordinator")
+    programs = pooled_program_list(user=coordinator, region="35.23.12")
+    with pytest.raises(PoolingRefused) as refused:
+        pooled_build(programs=programs, outcome="ebf_visit", method="REML", test="knha",
+                     moderator=None, lang="en")  # fmt: skip
+    assert refused.value.details == {"usable": 1, "chosen": len(PAST) + 1}
+    parsed = outcome_parse("ebf_visit")
+    dataset = pooled_dataset(programs=programs, outcome=parsed)
+    article = next(p for p in dataset.programs if p.pk == demo.pk)
+    assert article.decided > 0
+    assert all(p.decided == p.undecided == 0 for p in dataset.programs if p.pk != demo.pk)

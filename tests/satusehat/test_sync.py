@@ -13,6 +13,7 @@ from django.db import connection
 
 from laktasi.privacy.services import mother_erase
 from laktasi.satusehat.models import IhsNumber, OutboundRecord, RecordState
+from laktasi.satusehat.services import lock_path
 from tests.satusehat.conftest import SECRET
 
 FACILITY = "Jenu"  # the test world's puskesmas, by its exact name
@@ -284,7 +285,7 @@ def test_erasing_a_mother_erases_her_lookups_and_she_is_never_sent_again(sending
 
 
 def test_a_second_sync_of_the_same_facility_waits_for_the_first(sending, settings):
-    lock = settings.VAR_DIR / f"satusehat-sync-{sending.world.puskesmas.pk}.lock"
+    lock = lock_path(sending.world.puskesmas)
     with lock.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a sync already running
         with pytest.raises(CommandError, match="Another SATUSEHAT sync of Jenu is running"):

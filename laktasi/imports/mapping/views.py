@@ -5,8 +5,6 @@ the mapping in place."""
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,7 +26,7 @@ from laktasi.imports.mapping.suggest import Suggestion, suggest, suggest_answers
 from laktasi.imports.models import ImportStatus
 from laktasi.imports.parsers import Table, clean_text
 from laktasi.imports.selectors import can_import, importjob_get
-from laktasi.imports.storage import file_path
+from laktasi.imports.storage import file_path, upload_on_disk
 from laktasi.instruments import registry
 
 SURE = 90  # an answer suggested this confidently needs no confirmation when a column is added
@@ -42,11 +40,7 @@ def mapping_upload_view(request):
     form = MappedUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "upload"
-            with path.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
+        with upload_on_disk(upload) as path:
             try:
                 job = mapped_import_create(
                     path=path,

@@ -13,7 +13,7 @@ import numpy as np
 
 from laktasi import stats
 from laktasi.reports.pooled.datasets import PooledDataset, ProgramPairs
-from laktasi.reports.pooled.outcomes import SCORE
+from laktasi.reports.pooled.outcomes import PROPORTION, SCORE
 from laktasi.stats.effectsizes import EffectSize
 from laktasi.stats.onestage import OneStageResult, one_stage_mean_change
 from laktasi.stats.pooled import (
@@ -25,6 +25,7 @@ from laktasi.stats.pooled import (
     meta_regression,
     paired_mean_change,
     paired_risk_difference,
+    proportion_logit,
     random_effects,
 )
 
@@ -45,9 +46,9 @@ class PoolingRefused(ValueError):
 @dataclass(frozen=True)
 class ProgramEffect:
     program: ProgramPairs
-    n: int  #: complete pairs
+    n: int  #: complete pairs (``ebf_visit``: decided recalls)
     effect: EffectSize | None  #: None: the program cannot be weighted (``reason``)
-    reason: str = ""  #: why ``effect`` is None: "few_pairs" or "no_variance"
+    reason: str = ""  #: why ``effect`` is None: "few_pairs", "no_variance" or "no_recalls"
     weight: float | None = None  #: percent in the pooled model
 
     @property
@@ -84,7 +85,16 @@ def _complete_pairs(p: ProgramPairs) -> tuple[list, list]:
     return [b for b, _a in pairs], [a for _b, a in pairs]
 
 
+def _proportion_effect(p: ProgramPairs) -> ProgramEffect:
+    # one decided recall can be weighted (metafor's 1/2 correction), but is flagged
+    if p.decided < 1:
+        return ProgramEffect(p, 0, None, "no_recalls")
+    return ProgramEffect(p, p.decided, proportion_logit(p.exclusive, p.decided))
+
+
 def _effect(p: ProgramPairs, measure: str) -> ProgramEffect:
+    if measure == PROPORTION:
+        return _proportion_effect(p)
     before, after = _complete_pairs(p)
     n = len(before)
     if n < 2:

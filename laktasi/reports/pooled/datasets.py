@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.utils import timezone
 
+from laktasi.followups import aggregates
 from laktasi.instruments.models import Response
 from laktasi.programs.models import AgendaItem, Attendance, Enrollment, Program
 from laktasi.reports.analyses.common import POST, PRE, pair_values, timepoint_rows
-from laktasi.reports.pooled.outcomes import Outcome
+from laktasi.reports.pooled.outcomes import PROPORTION, Outcome
 
 
 class PairRow(NamedTuple):
@@ -55,6 +58,10 @@ class ProgramPairs:
     after: tuple
     pre_only: int
     post_only: int
+    #: ``ebf_visit``: babies exclusive / with a decided latest recall / left undecided
+    exclusive: int = 0
+    decided: int = 0
+    undecided: int = 0
 
 
 @dataclass(frozen=True)
@@ -124,15 +131,37 @@ def _village(program: Program) -> str:
     return " + ".join(villages) if villages else program.facility.village.name
 
 
-def pooled_dataset(*, programs: QuerySet[Program], outcome: Outcome) -> PooledDataset:
-    """Each program's pairs for ``outcome`` (programs in start-date order)."""
+def _feeding_counts(pks: list[int], today: date) -> dict[int, tuple[int, int, int]]:
+    """(exclusive, decided, undecided) per program: each enrolled mother's baby counted once,
+    with the latest recall before six months on or before ``today``, by the dashboard's own
+    definition (:func:`laktasi.followups.aggregates.feeding_by_program_rows`, which shares its
+    SQL with the dashboard's ``feeding_rows``: the programme adaptation of WHO/UNICEF EBF).
+    An undecided latest recall is left out of N and counted."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in aggregates.feeding_by_program_rows(program_ids=pks, today=today):
+        counts[r["program_id"]][r["status"]] += r["n"]
+    out = {}
+    for pk in pks:
+        mine = counts.get(pk, {})
+        decided = sum(n for status, n in mine.items() if status != "undecided")
+        out[pk] = (mine.get("exclusive", 0), decided, mine.get("undecided", 0))
+    return out
+
+
+def pooled_dataset(
+    *, programs: QuerySet[Program], outcome: Outcome, today: date | None = None
+) -> PooledDataset:
+    """Each program's pairs for ``outcome`` (programs in start-date order); for ``ebf_visit``
+    its exclusive / decided / undecided latest recalls instead of pairs."""
     chosen = list(
         programs.select_related("facility__village")
         .prefetch_related("villages")
         .order_by("start_date", "pk")
     )
     pks = [p.pk for p in chosen]
-    rows = _response_rows(pks, outcome)
+    proportion = outcome.measure == PROPORTION
+    rows = {} if proportion else _response_rows(pks, outcome)
+    feeding = _feeding_counts(pks, today or timezone.localdate()) if proportion else {}
     enrolled, companions, minutes = _characteristics(pks)
     value = outcome.value()
     out = []
@@ -160,6 +189,13 @@ def pooled_dataset(*, programs: QuerySet[Program], outcome: Outcome) -> PooledDa
                 after=tuple(after),
                 pre_only=len(pre_only),
                 post_only=len(post_only),
+                **dict(
+                    zip(
+                        ("exclusive", "decided", "undecided"),
+                        feeding.get(program.pk, ()),
+                        strict=False,
+                    )
+                ),
             )
         )
     return PooledDataset(outcome=outcome, programs=tuple(out))

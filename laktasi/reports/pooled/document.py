@@ -21,7 +21,7 @@ from laktasi.reports.document import (
     Variable,
 )
 from laktasi.reports.pooled.analysis import FEW_PAIRS, PooledAnalysis, ProgramEffect
-from laktasi.reports.pooled.outcomes import SCORE
+from laktasi.reports.pooled.outcomes import PROPORTION, SCORE
 from laktasi.reports.pooled.texts import (
     caveats,
     heterogeneity_words,
@@ -30,6 +30,7 @@ from laktasi.reports.pooled.texts import (
     moderator_label,
     not_pooled_reason,
 )
+from laktasi.stats.pooled import back_transform, ilogit
 
 
 class _Builder:
@@ -37,14 +38,28 @@ class _Builder:
         self.a = analysis
         self.lang = lang
         self.score = analysis.dataset.outcome.measure == SCORE
+        # a pooled proportion is estimated on the logit scale and shown back-transformed in %
+        self.proportion = analysis.dataset.outcome.measure == PROPORTION
         # a risk difference is shown in percentage points
-        self.scale = 1.0 if self.score else 100.0
+        self.scale = 1.0 if self.score or self.proportion else 100.0
         self.decimals = 1
 
     # -- numbers
 
+    def tf(self, x: float) -> float:
+        """An estimate on the scale shown: percent for proportions (metafor transf.ilogit)."""
+        return 100.0 * ilogit(x) if self.proportion else x * self.scale
+
     def num(self, x: float) -> str:
-        return stats.fmt_num(x * self.scale, self.decimals, self.lang)
+        return stats.fmt_num(self.tf(x), self.decimals, self.lang)
+
+    def coef_text(self, est: float, lo: float, hi: float) -> str:
+        """A meta-regression coefficient: a difference, so never back-transformed (logit for
+        proportions)."""
+        d = 3 if self.proportion else self.decimals
+        sep = " s.d. " if self.lang == "id" else " to "
+        f = lambda x: stats.fmt_num(x * self.scale, d, self.lang)  # noqa: E731
+        return f"{f(est)} ({f(lo)}{sep}{f(hi)})"
 
     def ci(self, lo: float, hi: float) -> str:
         sep = " s.d. " if self.lang == "id" else " to "
@@ -54,7 +69,14 @@ class _Builder:
         return f"{self.num(est)} ({self.ci(lo, hi)})"
 
     def unit(self) -> str:
+        if self.proportion:
+            return "%"
         return _("points") if self.score else _("percentage points")
+
+    def n_text(self, e: ProgramEffect) -> str:
+        if self.proportion:
+            return f"{e.program.exclusive}/{e.n}"
+        return f"n = {e.n}"
 
     def label(self, e: ProgramEffect) -> str:
         p = e.program
@@ -67,22 +89,37 @@ class _Builder:
         rows = []
         for i, e in enumerate(self.a.effects, start=1):
             rows.append(self.program_row(i, e))
-        notes = [
-            _("† fewer than %(n)s pairs: included, but its own result is unreliable.")
-            % {"n": FEW_PAIRS}
-        ]
+        if self.proportion:
+            notes = [
+                _("† fewer than %(n)s decided recalls: included, but its own result is "
+                  "unreliable.") % {"n": FEW_PAIRS},
+                _("Undecided latest recalls (an answer missing) are not in N; their count is "
+                  "given in the note."),
+                _("A share of 0 or 100% is shown with 1/2 added to x and n − x (metafor's "
+                  "continuity correction), so it is pulled towards 50%."),
+            ]  # fmt: skip
+            title = _("Programs and the share of babies exclusively breastfed at the latest "
+                      "recall before six months (%, 95% CI)")  # fmt: skip
+            columns = (_("Exclusive / decided recalls"), _("Exclusive % (95% CI)"))
+        else:
+            notes = [
+                _("† fewer than %(n)s pairs: included, but its own result is unreliable.")
+                % {"n": FEW_PAIRS}
+            ]
+            title = _("Programs, their pairs and their before/after change (%(unit)s, 95%% CI)") % {
+                "unit": self.unit()
+            }
+            columns = (_("Pairs"), _("Change (95% CI)"))
         table = Table(
             "programs",
-            _("Programs, their pairs and their before/after change (%(unit)s, 95%% CI)")
-            % {"unit": self.unit()},
+            title,
             (
                 head(
                     _("No."),
                     _("Program"),
                     _("Kind"),
                     _("Enrolled"),
-                    _("Pairs"),
-                    _("Change (95% CI)"),
+                    *columns,
                     _("Weight"),
                     _("Note"),
                 ),
@@ -103,17 +140,21 @@ class _Builder:
             )
         else:
             lo, hi = es.ci_low, es.ci_high
-            change = Cell(self.effect_text(es.yi, lo, hi), value=es.yi * self.scale,
+            change = Cell(self.effect_text(es.yi, lo, hi), value=self.tf(es.yi),
                           number_format="0.0", align="right")  # fmt: skip
             weight = Cell(stats.fmt_num(e.weight, 1, self.lang) + " %", value=e.weight,
                           number_format="0.0", align="right")  # fmt: skip
             note = "†" if e.few_pairs else ""
+        if self.proportion and e.program.undecided:
+            undecided = _("%(n)s undecided") % {"n": e.program.undecided}
+            note = f"{note} {undecided}".strip()
+        count = Cell(self.n_text(e), value=e.n, align="right") if self.proportion else n_cell(e.n)
         return (
             n_cell(i),
             Cell(self.label(e)),
             Cell(kind_label(e.program.kind)),
             n_cell(e.program.enrolled),
-            n_cell(e.n),
+            count,
             change,
             weight,
             Cell(note),
@@ -124,10 +165,10 @@ class _Builder:
         rows = tuple(
             charts.ForestRow(
                 label=self.label(e),
-                n_text=f"n = {e.n}",
-                value=e.effect.yi * self.scale,
-                low=e.effect.ci_low * self.scale,
-                high=e.effect.ci_high * self.scale,
+                n_text=self.n_text(e),
+                value=self.tf(e.effect.yi),
+                low=self.tf(e.effect.ci_low),
+                high=self.tf(e.effect.ci_high),
                 weight=e.weight or 0.0,
                 effect_text=self.effect_text(e.effect.yi, e.effect.ci_low, e.effect.ci_high),
                 flagged=e.few_pairs,
@@ -137,31 +178,73 @@ class _Builder:
         spec = charts.ForestSpec(
             rows=rows,
             pooled_label=_("Pooled (%(method)s)") % {"method": self.method_name()},
-            pooled=(p.estimate * self.scale, p.ci_low * self.scale, p.ci_high * self.scale),
+            pooled=(self.tf(p.estimate), self.tf(p.ci_low), self.tf(p.ci_high)),
             pooled_text=self.effect_text(p.estimate, p.ci_low, p.ci_high),
             prediction_label=_("95% prediction interval"),
-            prediction=(
-                (p.pi_low * self.scale, p.pi_high * self.scale) if self.a.method != "FE" else None
+            prediction=((self.tf(p.pi_low), self.tf(p.pi_high)) if self.a.method != "FE" else None),
+            xlabel=(
+                _("Exclusively breastfed at the latest recall before six months (%)")
+                if self.proportion
+                else _("Change after − before (%(unit)s)") % {"unit": self.unit()}
             ),
-            xlabel=_("Change after − before (%(unit)s)") % {"unit": self.unit()},
-            flagged_legend=_("fewer than %(n)s pairs") % {"n": FEW_PAIRS},
+            flagged_legend=(
+                _("fewer than %(n)s decided recalls")
+                if self.proportion
+                else _("fewer than %(n)s pairs")
+            )
+            % {"n": FEW_PAIRS},
+            null_value=None if self.proportion else 0.0,
+            x_range=(0.0, 100.0) if self.proportion else None,
         )
-        return Figure(
-            "forest",
-            _(
+        if self.proportion:
+            caption = _(
+                "Forest plot: each program's share exclusively breastfed with its 95% CI, the "
+                "pooled share (diamond) and the 95% prediction interval for a new program (bar)"
+            )
+        else:
+            caption = _(
                 "Forest plot: each program's change with its 95% CI, the pooled change (diamond) "
                 "and the 95% prediction interval for a new program (bar)"
-            ),  # fmt: skip
-            spec,
-        )
+            )
+        return Figure("forest", caption, spec)
 
     def method_name(self) -> str:
         test = " + Knapp–Hartung" if self.a.test == "knha" else ""
         return f"{self.a.method}{test}"
 
+    def proportion_lead(self) -> str:
+        p = self.a.pooled
+        return _(
+            "Across %(k)s programs, %(est)s%% of babies were exclusively breastfed at their "
+            "latest recall before six months (95%% CI %(ci)s%%); %(method)s."
+        ) % {"k": p.k, "est": self.num(p.estimate), "ci": self.ci(p.ci_low, p.ci_high),
+             "method": self.method_name()}  # fmt: skip
+
     def pooled_section(self) -> Section:
         p = self.a.pooled
-        lead = _(
+        lead = self.proportion_lead() if self.proportion else self.change_lead()
+        words = heterogeneity_words(p, self.lang, proportion=self.proportion)
+        blocks = [Paragraph(lead, "lead"), Paragraph(words)]
+        if self.a.method != "FE":
+            blocks.append(Paragraph(self.prediction_words()))
+        blocks.append(self.pooled_table())
+        return Section("pooled", _("Pooled result"), tuple(blocks))
+
+    def prediction_words(self) -> str:
+        p = self.a.pooled
+        if self.proportion:
+            return _(
+                "In a new, similar program the share is expected to lie between %(lo)s%% and "
+                "%(hi)s%% (95%% prediction interval)."
+            ) % {"lo": self.num(p.pi_low), "hi": self.num(p.pi_high)}  # fmt: skip
+        return _(
+            "A new, similar program is expected to change the outcome by between "
+            "%(lo)s and %(hi)s %(unit)s (95%% prediction interval)."
+        ) % {"lo": self.num(p.pi_low), "hi": self.num(p.pi_high), "unit": self.unit()}  # fmt: skip
+
+    def change_lead(self) -> str:
+        p = self.a.pooled
+        return _(
             "Across %(k)s programs the change was %(est)s %(unit)s (95%% CI %(ci)s), "
             "%(p)s; %(method)s."
         ) % {
@@ -172,33 +255,22 @@ class _Builder:
             "p": stats.fmt_p(p.pvalue, self.lang),
             "method": self.method_name(),
         }
-        blocks = [Paragraph(lead, "lead"), Paragraph(heterogeneity_words(p, self.lang))]
-        if self.a.method != "FE":
-            blocks.append(
-                Paragraph(
-                    _(
-                        "A new, similar program is expected to change the outcome by between "
-                        "%(lo)s and %(hi)s %(unit)s (95%% prediction interval)."
-                    )  # fmt: skip
-                    % {"lo": self.num(p.pi_low), "hi": self.num(p.pi_high), "unit": self.unit()}
-                )
-            )
-        blocks.append(self.pooled_table())
-        return Section("pooled", _("Pooled result"), tuple(blocks))
 
     def pooled_table(self) -> Table:
         p = self.a.pooled
         rows = (
-            (Cell(_("Pooled change")), Cell(self.effect_text(p.estimate, p.ci_low, p.ci_high),
-                                            value=p.estimate * self.scale, align="right")),
+            (Cell(_("Pooled share, %") if self.proportion else _("Pooled change")),
+             Cell(self.effect_text(p.estimate, p.ci_low, p.ci_high), value=self.tf(p.estimate),
+                  align="right")),
             (Cell(_("95% prediction interval")), Cell(self.ci(p.pi_low, p.pi_high), align="right")),
-            (Cell("tau²"), Cell(stats.fmt_num(p.tau2 * self.scale**2, 3, self.lang),
+            (Cell("tau² (logit)" if self.proportion else "tau²"), Cell(stats.fmt_num(p.tau2 * self.scale**2, 3, self.lang),
                                 value=p.tau2 * self.scale**2, align="right")),
             (Cell("I²"), Cell(stats.fmt_num(p.i2, 1, self.lang) + " %", value=p.i2, align="right")),
             (Cell("Q (df)"), Cell(f"{stats.fmt_num(p.q, 2, self.lang)} ({p.q_df}), "
                                   f"{stats.fmt_p(p.q_pvalue, self.lang)}", value=p.q, align="right")),
             (Cell(_("Programs pooled")), n_cell(p.k)),
-            (Cell(_("Pairs")), n_cell(sum(e.n for e in self.a.included))),
+            (Cell(_("Decided recalls") if self.proportion else _("Pairs")),
+             n_cell(sum(e.n for e in self.a.included))),
         )  # fmt: skip
         return Table("pooled", _("Pooled estimate"), (head(_("Measure"), _("Value")),), rows)
 
@@ -221,7 +293,7 @@ class _Builder:
         rows = tuple(
             (
                 Cell(c.name),
-                Cell(self.effect_text(c.estimate, c.ci_low, c.ci_high), value=c.estimate * self.scale,
+                Cell(self.coef_text(c.estimate, c.ci_low, c.ci_high), value=c.estimate * self.scale,
                      align="right"),
                 Cell(stats.fmt_num(c.se * self.scale, 2, self.lang), value=c.se * self.scale,
                      align="right"),
@@ -233,6 +305,8 @@ class _Builder:
                                                 _("SE"), "p"),), rows)  # fmt: skip
         note = _("Reference category: %(ref)s.") % {"ref": reg.levels[0]} if reg.levels else ""
         blocks = [table, Paragraph(reg.describe(self.lang))]
+        if self.proportion:
+            blocks.append(Paragraph(_("Coefficients are differences in log odds (logit)."), "note"))
         if note:
             blocks.append(Paragraph(note, "note"))
         blocks.append(
@@ -325,6 +399,16 @@ class _Builder:
              e.program.companion_share, e.program.session_minutes)
             for e in self.a.effects
         )  # fmt: skip
+        if self.proportion:
+            # ni = decided recalls; escalc("PLO", xi = xi, ni = ni) rebuilds yi and vi
+            variables += (
+                Variable("xi", _("babies exclusively breastfed at the latest recall"), "int"),
+                Variable("undecided", _("latest recalls left undecided (not in ni)"), "int"),
+            )
+            rows = tuple(
+                (*row, e.program.exclusive, e.program.undecided)
+                for row, e in zip(rows, self.a.effects, strict=True)
+            )
         return RawData(variables, rows)
 
     def build(self) -> Report:
@@ -363,6 +447,7 @@ class _Builder:
 
 def numbers(a: PooledAnalysis) -> dict:
     """The analysis as JSON-safe numbers (the ``json`` format and the tests)."""
+    proportion = a.dataset.outcome.measure == PROPORTION
     return {
         "outcome": a.dataset.outcome.spec,
         "method": a.method,
@@ -379,10 +464,17 @@ def numbers(a: PooledAnalysis) -> dict:
                 "vi": e.effect.vi if e.effect else None,
                 "weight": e.weight,
                 "few_pairs": e.few_pairs,
-                "not_pooled": e.reason or None,  # "few_pairs" or "no_variance"
+                "not_pooled": e.reason or None,  # "few_pairs", "no_variance" or "no_recalls"
+                **(
+                    {"xi": e.program.exclusive, "undecided": e.program.undecided}
+                    if proportion
+                    else {}
+                ),
             }
             for e in a.effects
         ],
+        # predict(..., transf = transf.ilogit): the pooled share as a proportion (0..1)
+        "back_transformed": back_transform(a.pooled).to_dict() if proportion else None,
         "moderator": a.moderator,
         "regression": a.regression.to_dict() if a.regression else None,
         "regression_error": a.regression_error or None,

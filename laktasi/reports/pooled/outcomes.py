@@ -1,11 +1,14 @@
-"""Which outcome is pooled: ``INSTRUMENT[@VERSION][:score|:category|:item:ITEM]``.
+"""Which outcome is pooled: ``INSTRUMENT[@VERSION][:score|:category|:item:ITEM]`` or
+``ebf_visit``.
 
 ``score`` pools the mean change of the instrument's score (as the program report's score
 table); ``category`` pools the change in the share of mothers in the instrument's best
 category ("ASI lancar", knowledge "Baik", a checklist "Kompeten") as a paired risk
 difference, from the same pairs as the program report's McNemar analysis; ``item:ITEM``
 pools the change in the share who answered one knowledge question correctly, or did one
-checklist step at its top level (as the report's step table counts it).
+checklist step at its top level (as the report's step table counts it). ``ebf_visit`` pools
+the share of babies exclusively breastfed at their latest recall before six months, as the
+dashboard counts it: a proportion at one time, not a change (logit, metafor "PLO").
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from laktasi.instruments import registry
 from laktasi.reports.datasets import ResponseRow
 
 SCORE, CATEGORY, ITEM = "score", "category", "item"
+#: a proportion at one time, not a change: exclusive breastfeeding at the latest recall
+PROPORTION = "proportion"
+EBF_VISIT = "ebf_visit"
 #: kinds measured before and after in a program (interviews and recalls are not)
 PAIRED_KINDS = ("knowledge", "smoothness", "checklist", "likert")
 
@@ -39,6 +45,8 @@ class Outcome:
 
     @property
     def spec(self) -> str:
+        if self.measure == PROPORTION:
+            return EBF_VISIT
         version = f"@{self.version}" if self.version else ""
         item = f":{self.item_id}" if self.measure == ITEM else ""
         return f"{self.instrument_id}{version}:{self.measure}{item}"
@@ -57,6 +65,8 @@ class Outcome:
         return self.categories(lang)[0]
 
     def title(self, lang: str) -> str:
+        if self.measure == PROPORTION:
+            return _("Exclusive breastfeeding at the latest recall before six months")
         name = self.definition.title(lang)
         if self.measure == SCORE:
             return _("%(instrument)s: mean change of the score") % {"instrument": name}
@@ -72,7 +82,9 @@ class Outcome:
         }
 
     def value(self) -> Callable[[ResponseRow], Any]:
-        """The value the program report pairs for this outcome."""
+        """The value the program report pairs for this outcome (none for a proportion)."""
+        if self.measure == PROPORTION:
+            return lambda r: None
         if self.measure == CATEGORY:
             best = self.best()[0]
             return lambda r: (r.category == best) if r.category else None
@@ -115,13 +127,15 @@ def _check_item(definition, item_id: str) -> None:
 def outcome_parse(spec: str) -> Outcome:
     """Read ``INSTRUMENT[@VERSION][:score|:category|:item:ITEM]``; OutcomeError when it cannot
     be pooled."""
+    if spec.strip() == EBF_VISIT:
+        return Outcome(EBF_VISIT, None, PROPORTION, None)
     head, _sep, rest = spec.strip().partition(":")
     measure, _sep, item_id = rest.partition(":")
     measure = measure or SCORE
     iid, _at, version = head.partition("@")
     if measure not in (SCORE, CATEGORY, ITEM) or (measure == ITEM) != bool(item_id):
         raise OutcomeError(
-            _("Unknown outcome measure '%(measure)s': use score or category.")
+            _("Unknown outcome measure '%(measure)s': use score, category or item:ITEM.")
             % {"measure": measure}
         )
     try:
@@ -146,7 +160,7 @@ def outcome_parse(spec: str) -> Outcome:
 
 def outcome_choices(lang: str) -> list[tuple[str, str]]:
     """Every outcome that can be pooled, as (spec, label) for a form."""
-    out = []
+    out = [(EBF_VISIT, outcome_parse(EBF_VISIT).title(lang))]
     for iid, versions in registry.load_all().items():
         definition = list(versions.values())[-1]
         if definition.kind not in PAIRED_KINDS:

@@ -41,18 +41,22 @@ def facility_kind_label(code: str) -> str:
 def not_pooled_reason(code: str) -> str:
     if code == "few_pairs":
         return _("fewer than 2 complete pairs")
+    if code == "no_recalls":
+        return _("no decided recall before six months")
     return _("every mother changed by the same amount (or nobody changed), so the program's "
              "variance is 0 and it cannot be weighted")  # fmt: skip
 
 
-def heterogeneity_words(p: PooledResult, lang: str) -> str:
+def heterogeneity_words(p: PooledResult, lang: str, *, proportion: bool = False) -> str:
     """I² in words, e.g. "antara desa, efeknya berbeda-beda: I² 64 %".
 
     Bands follow the Cochrane Handbook's rough guide (0-40 might not be important, 30-60
     moderate, 50-90 substantial, 75-100 considerable), cut without overlap at 30, 50, 75.
     """
     i2 = stats.fmt_num(p.i2, 0, lang) + (" %" if lang == "id" else "%")
-    if p.i2 < 30:
+    if proportion:
+        text = _share_heterogeneity(p.i2)
+    elif p.i2 < 30:
         text = _("between villages the change is about the same: I² %(i2)s")
     elif p.i2 < 50:
         text = _("between villages the change differs somewhat: I² %(i2)s")
@@ -69,16 +73,36 @@ def heterogeneity_words(p: PooledResult, lang: str) -> str:
     return out
 
 
+def _share_heterogeneity(i2: float) -> str:
+    if i2 < 30:
+        return _("between villages the share is about the same: I² %(i2)s")
+    if i2 < 50:
+        return _("between villages the share differs somewhat: I² %(i2)s")
+    if i2 < 75:
+        return _("between villages the share differs: I² %(i2)s")
+    return _("between villages the share differs a lot: I² %(i2)s")
+
+
 def caveats(a: PooledAnalysis, lang: str) -> list[str]:
     """The caveats printed with every pooled result."""
     p = a.pooled
-    out = [
-        _(
-            "These are changes before and after within the same mothers, without a comparison "
-            "group: they are not causal effects of the programs (mothers and babies change "
-            "with time, and measuring twice changes answers too)."
-        )
-    ]
+    proportion = a.dataset.outcome.measure == "proportion"
+    if proportion:
+        out = [
+            _(
+                "This is a share at one time (each baby's latest recall before six months), "
+                "not a change before and after, and there is no comparison group: it is not a "
+                "causal effect of the programs. Babies were recalled at different ages."
+            )
+        ]
+    else:
+        out = [
+            _(
+                "These are changes before and after within the same mothers, without a "
+                "comparison group: they are not causal effects of the programs (mothers and "
+                "babies change with time, and measuring twice changes answers too)."
+            )
+        ]
     if p.k < FEW_PROGRAMS:
         if a.test == "knha":
             out.append(
@@ -98,7 +122,24 @@ def caveats(a: PooledAnalysis, lang: str) -> list[str]:
                 % {"k": p.k}
             )
     few = [e for e in a.included if e.few_pairs]
-    if few:
+    if few and proportion:
+        out.append(
+            _(
+                "%(n)s program(s) with fewer than %(min)s decided recalls are pooled but "
+                "flagged (†): each weighs little and its own share is unreliable."
+            )
+            % {"n": len(few), "min": FEW_PAIRS}
+        )
+    undecided = sum(e.program.undecided for e in a.effects)
+    if proportion and undecided:
+        out.append(
+            _(
+                "%(n)s latest recall(s) were left undecided by a missing answer: they are not "
+                "counted in N (as on the dashboard), which can bias the share if they differ."
+            )
+            % {"n": undecided}
+        )
+    if few and not proportion:
         out.append(
             _(
                 "%(n)s program(s) with fewer than %(min)s pairs are pooled but flagged (†): "
@@ -131,6 +172,8 @@ def caveats(a: PooledAnalysis, lang: str) -> list[str]:
 
 def methods_text(a: PooledAnalysis) -> str:
     outcome = a.dataset.outcome
+    if outcome.measure == "proportion":
+        return _proportion_methods(a)
     if outcome.measure == "score":
         measure = _(
             "Each program's effect is the mean of the paired differences after − before, with "
@@ -164,6 +207,43 @@ def methods_text(a: PooledAnalysis) -> str:
             _(
                 "The prediction interval is μ ± crit·√(SE² + τ²); I² uses the typical "
                 "within-program variance. The numbers match R's metafor (rma, predict)."
+            ),
+        ]
+    )
+
+
+def _pooling_words(a: PooledAnalysis) -> str:
+    pooling = {
+        "REML": _("The effects were pooled with a random-effects model, between-program "
+                  "variance by restricted maximum likelihood (REML, Fisher scoring)"),
+        "DL": _("The effects were pooled with a random-effects model, between-program "
+                "variance by DerSimonian–Laird"),
+        "FE": _("The effects were pooled with a fixed-effect (inverse-variance) model"),
+    }[a.method]  # fmt: skip
+    test = (
+        _("with Knapp–Hartung intervals and tests (t on k − 1 degrees of freedom)")
+        if a.test == "knha"
+        else _("with normal (z) intervals and tests")
+    )
+    return f"{pooling}, {test}."
+
+
+def _proportion_methods(a: PooledAnalysis) -> str:
+    return " ".join(
+        [
+            _(
+                "For each program: the babies of its enrolled mothers, each counted once with "
+                "the latest 24-hour recall before six months (as the dashboard counts EBF); "
+                "x = exclusive, n = decided recalls; undecided recalls are left out and counted."
+            ),
+            _(
+                "Each program's share is taken on the logit scale with its variance (metafor "
+                "escalc measure PLO; 1/2 is added to x and n − x when x is 0 or n)."
+            ),
+            _pooling_words(a),
+            _(
+                "The estimate, its CI and the prediction interval are back-transformed to "
+                "percent (metafor predict with transf.ilogit); tau² is on the logit scale."
             ),
         ]
     )

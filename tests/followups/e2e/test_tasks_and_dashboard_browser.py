@@ -30,6 +30,7 @@ def test_cadre_records_the_visit_due_today_from_her_phone(live_server, phone, wo
     page = phone
     login(page, live_server.url, "kader", PASSWORD)
     page.click("nav.mainnav a[href$='/kunjungan/tugas/']")
+    page.wait_for_url("**/kunjungan/tugas/", wait_until="load")  # count() does not wait
     task = page.locator(f"#today li[data-visit='{field['due'].visits.get(key='d7').pk}']")
     assert task.count() == 1
     wa = task.locator("a.whatsapp")
@@ -59,6 +60,7 @@ def test_viewer_reads_the_dashboard_and_downloads_a_table(live_server, phone, wo
     login(page, live_server.url, "viewer", PASSWORD)
     assert page.locator("nav.mainnav a[href$='/kunjungan/tugas/']").count() == 0
     page.click("nav.mainnav a[href$='/dasbor/']")
+    page.wait_for_url("**/dasbor/", wait_until="load")
     assert page.locator("#indicators svg.chart").count() == 4  # EBF, MixMF, EIBF, IMD
     assert page.locator("#survival svg.chart").count() == 3
     assert page.locator("#table-indicators tbody tr").count() >= 2
@@ -70,8 +72,7 @@ def test_viewer_reads_the_dashboard_and_downloads_a_table(live_server, phone, wo
     assert max(widths) <= 360
     shot(page, "dashboard-360")
     page.locator("#table-indicators th[scope=row] a").first.click()  # drill down to a region
-    page.wait_for_load_state()
-    assert "level=province" in page.url
+    page.wait_for_url("**level=province**")
     with page.expect_download() as info:
         page.locator("#indicators .downloads a", has_text="CSV").click()
     download = info.value

@@ -47,7 +47,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--outcome", required=True,
             help="INSTRUMENT[@VERSION][:score|:category|:item:ITEM], e.g. knowledge_test:score, "
-            "milk_smoothness:category (ASI lancar), marmet_checklist:item:ITEM",
+            "milk_smoothness:category (ASI lancar), marmet_checklist:item:ITEM, or ebf_visit "
+            "(exclusive breastfeeding at each baby's latest recall before six months)",
         )  # fmt: skip
         parser.add_argument("--method", choices=METHODS, default="REML")
         parser.add_argument("--test", choices=TESTS, default="knha")
