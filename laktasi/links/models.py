@@ -63,8 +63,8 @@ class AnswerLink(TimeStamped):
     """One mother's link to one instrument at one timepoint of a session.
 
     A 24-hour recall link is also bound to one open follow-up ``visit`` of her baby: her
-    answers are recorded as that visit's recall (``followups.services.visit_record``), so they
-    count where a recall recorded by staff does. Pre/post links have no visit.
+    answers are attached to that visit (``followups.services.visit_recall_attach``), which
+    stays open until the cadre records it. Pre/post links have no visit.
     """
 
     session = models.ForeignKey(

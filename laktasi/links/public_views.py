@@ -34,6 +34,7 @@ from laktasi.links.services import (
     link_settings,
 )
 from laktasi.links.tokens import token_for
+from laktasi.materials import content
 from laktasi.mothers.selectors import mother_has_consent
 
 # The recall's own description speaks to an interviewer; the mother reads this instead.
@@ -49,6 +50,20 @@ TEMPLATES = {
     "unavailable": ("links/closed.html", 403),
     "busy": ("links/closed.html", 429),
 }
+
+
+def _danger_context(link: AnswerLink) -> dict:
+    """The same-day danger signs for a recall's pages, from the checked content
+    (``materials/content/danger_signs.yaml``), in the page's language."""
+    if link.visit_id is None:
+        return {}
+    lang = language()
+    guide = "materials:guide_page_en" if lang == "en" else "materials:guide_page"
+    return {
+        "danger": content.topic("danger_signs", lang=lang)["blocks"],
+        "danger_full_url": reverse(guide) + "#bantuan",
+        "danger_full_label": content.labels(lang=lang)["danger_full_list"],
+    }
 
 
 def _address(request) -> str:
@@ -120,6 +135,7 @@ def answer_view(request, token: str):
         "initial": _greeting(link, options),
         "timepoint": link.timepoint,
         "storage_key": f"laktasi-answers-{link.token_hash[:16]}",
+        **_danger_context(link),
     }
     return render(request, "links/answer.html", context)
 
@@ -150,7 +166,7 @@ def thanks_view(request, token: str):
     options = link_settings(link.session.program)
     definition = registry.get(link.instrument_id, link.instrument_version)
     response = link.response
-    context = {"show_score": False, "answers": []}
+    context = {"show_score": False, "answers": [], **_danger_context(link)}
     if options.show_score and response.score_pct is not None:
         rules = program_rules(program=link.session.program, instrument=definition)
         result = scoring.score(definition, response.answers, rules=rules or None)

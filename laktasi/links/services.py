@@ -2,9 +2,11 @@
 
 The answers go through ``instruments.services.response_record`` (the one scoring module),
 with ``source="self"``; consent and restriction are checked there at the moment she sends.
-A 24-hour recall link is bound to an open follow-up visit, and her answers are recorded
-through ``followups.services.visit_record`` as that visit's recall (mode "phone", source
-"self"), so the visit leaves the cadre's task list and counts on the dashboard.
+A 24-hour recall link is bound to an open follow-up visit, and her answers are attached to
+that visit (``followups.services.visit_recall_attach``, source "self"). The visit stays open
+on the cadre's task list: she still makes the contact (danger signs, weight, problems), finds
+the recall filled in from the mother's answers, and only her recording closes the visit and
+counts it on the dashboard.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laktasi.accounts.models import User
-from laktasi.followups.models import RECALL_INSTRUMENT, Visit, VisitMode
-from laktasi.followups.services import visit_record
+from laktasi.followups.models import RECALL_INSTRUMENT, Visit
+from laktasi.followups.services import visit_recall_attach
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response, Source, Timepoint
 from laktasi.instruments.services import response_record, response_update
@@ -336,20 +338,14 @@ def answer_link_submit(*, link: AnswerLink, answers: dict, submission_uuid: str)
 
 
 def _record_recall(link: AnswerLink, answers: dict, submission_uuid: str) -> Response:
-    """Her recall as the visit's recall: the visit is done, by phone, filled in by herself.
+    """Her recall attached to the visit, filled in by herself; the visit stays open.
 
     The visit row is locked; a visit recorded by staff meanwhile is never overwritten."""
     visit = Visit.objects.select_for_update().select_related("baby__mother").get(pk=link.visit_id)
-    if visit.done_on is not None:
+    if visit.done_on is not None or visit.recall_id is not None:
         raise LinkClosed("recorded")
-    visit = visit_record(
-        visit=visit,
-        recorded_by=None,
-        done_on=timezone.localdate(),
-        mode=VisitMode.PHONE,
-        recall_answers=answers,
-        source=Source.SELF,
-        submission_uuid=submission_uuid,
+    visit = visit_recall_attach(
+        visit=visit, answers=answers, source=Source.SELF, submission_uuid=submission_uuid
     )
     return visit.recall
 
@@ -357,10 +353,14 @@ def _record_recall(link: AnswerLink, answers: dict, submission_uuid: str) -> Res
 def answer_link_reopen(*, link: AnswerLink, by: User) -> AnswerLink:
     """Let her send again (a mistake, a lost phone); the expiry restarts from today.
 
-    A sent recall is not reopened: it is the record of a done visit (corrected there)."""
+    A sent recall is not reopened: it is attached to the visit, and the cadre corrects it
+    with the mother when she records the visit (her first answers stay in the history)."""
     if link.visit_id is not None and link.submitted_at is not None:
         raise ValidationError(
-            _("This recall is recorded with the follow-up visit; it cannot be sent again.")
+            _(
+                "This recall is attached to the follow-up visit; the cadre checks it with the "
+                "mother when recording the visit."
+            )
         )
     if link.submitted_at is None and not link.expired():
         return link
