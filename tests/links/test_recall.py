@@ -102,6 +102,8 @@ def test_self_filled_recall_is_attached_and_the_visit_stays_on_the_task_list(
     card = card[: card.index("</li>")]
     assert "recall diisi ibu" in card
     assert reverse("followups:record", args=[d7.pk]) in card
+    history = client.get(reverse("followups:baby", args=[d7.baby_id])).content.decode()
+    assert "recall diisi ibu" in history
 
 
 def _send(link, status="exclusive"):
