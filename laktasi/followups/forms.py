@@ -16,6 +16,7 @@ from laktasi.followups.models import (
 )
 from laktasi.followups.rules import INFANT_DANGER_SIGNS, MATERNAL_DANGER_SIGNS
 from laktasi.instruments import registry
+from laktasi.instruments.models import Response
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -75,9 +76,10 @@ class VisitForm(forms.Form):
     referral_made = forms.BooleanField(label=_("Referral made"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=500)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, self_recall: Response | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["done_on"].initial = timezone.localdate()
+        self.self_recall = self_recall
         lang = (get_language() or "id")[:2]
         self.recall = registry.get(RECALL_INSTRUMENT)
         self.recall_fields = []
@@ -90,6 +92,28 @@ class VisitForm(forms.Form):
                 label=item.label_for(lang), choices=YES_NO, widget=forms.RadioSelect
             )
             self.recall_fields.append(name)
+        if self_recall is not None:
+            self._prefill_from(self_recall)
+
+    def _prefill_from(self, response: Response) -> None:
+        """The mother sent the recall from her own link: her answers are filled in, and the
+        cadre confirms she still checked the danger signs herself (the link asks none)."""
+        for name in self.recall_fields:
+            value = response.answers.get(name.removeprefix("recall_"))
+            if value in ("yes", "no"):
+                self.initial[name] = value
+        self.fields["danger_checked"] = forms.BooleanField(
+            label=_(
+                "I checked the baby and the mother for every danger sign above myself "
+                "(the mother's link does not ask them)."
+            ),
+            error_messages={
+                "required": _(
+                    "Check the danger signs with the mother before saving: her answers on "
+                    "her phone do not include them."
+                )
+            },
+        )
 
     def clean(self):
         data = super().clean()

@@ -27,7 +27,7 @@ from laktasi.followups.rules import (
     alert_level,
     baby_alert_codes,
 )
-from laktasi.instruments.models import Response
+from laktasi.instruments.models import Response, Source
 from laktasi.mothers.models import Baby
 from laktasi.mothers.selectors import scope
 from laktasi.programs.models import Enrollment
@@ -53,6 +53,14 @@ def visit_get(*, user: User, pk: int | str) -> Visit:
 
 def baby_visits(*, user: User, baby: Baby) -> QuerySet[Visit]:
     return visit_list(user=user).filter(baby=baby).order_by("due_date", "number")
+
+
+def own_recall(visit: Visit) -> Response | None:
+    """The recall the mother sent from her own link for this still open visit, if any."""
+    if visit.done_on is not None or visit.recall_id is None:
+        return None
+    recall = visit.recall
+    return recall if recall.source == Source.SELF else None
 
 
 @dataclass

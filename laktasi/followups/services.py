@@ -24,8 +24,9 @@ from laktasi.followups.models import (
     default_contacts,
 )
 from laktasi.followups.schedule import completed_months, contact_dates
-from laktasi.instruments.models import Source, Timepoint
-from laktasi.instruments.services import response_record
+from laktasi.instruments import registry, scoring
+from laktasi.instruments.models import Response, Source, Timepoint
+from laktasi.instruments.services import response_record, response_update
 from laktasi.mothers.models import Baby
 from laktasi.mothers.services import require_processing_allowed
 from laktasi.places.models import Facility
@@ -139,10 +140,24 @@ def visit_record(
     notes: str = "",
     source: str = Source.WEB,
     refresh_snapshot: bool = True,
+    submission_uuid: str | None = None,
 ) -> Visit:
-    """Record a visit (closing its task), with the 24-hour recall when answers are given."""
-    if visit.done_on is not None:
+    """Record a visit (closing its task), with the 24-hour recall when answers are given.
+
+    The visit row is locked first, so two recordings of the same visit cannot both win: the
+    second one is refused. A recall the mother sent from her own link
+    (:func:`visit_recall_attach`) is taken as the visit's recall when the answers agree or
+    none are given; different answers replace hers, which stay in the response's history."""
+    locked = (
+        Visit.objects.select_for_update()
+        .filter(pk=visit.pk)
+        .values_list("done_on", "recall_id")
+        .first()
+    )
+    if visit.done_on is not None or (locked is not None and locked[0] is not None):
         raise ValidationError(_("This visit has already been recorded."))
+    # Her own recall may have arrived after this visit object was read: take the locked row's.
+    visit.recall_id = locked[1] if locked is not None else visit.recall_id
     baby = visit.baby
     # With or without a recall: a visit is processing of her data.
     require_processing_allowed(mother=baby.mother)
@@ -162,19 +177,14 @@ def visit_record(
     visit.referral_made = referral_made
     visit.notes = notes
     visit.recorded_by = recorded_by
-    if recall_answers:
-        answers = {**recall_answers, "child_age_months": min(visit.age_months, 23)}
-        response, _created = response_record(
-            mother=baby.mother,
-            instrument_id=RECALL_INSTRUMENT,
-            timepoint=Timepoint.FOLLOWUP,
-            followup_number=recall_number(visit),
-            answers=answers,
-            collected_by=recorded_by,
-            source=source,
-            program=_program_for(baby),
-            collected_at=timezone.make_aware(datetime.combine(done_on, time(10, 0))),
-        )
+    response = _visit_recall(
+        visit,
+        recall_answers,
+        recorded_by=recorded_by,
+        source=source,
+        submission_uuid=submission_uuid,
+    )
+    if response is not None:
         visit.recall = response
         visit.feeding_status = response.category
     visit.full_clean()
@@ -182,6 +192,103 @@ def visit_record(
     if refresh_snapshot:
         snapshot_refresh(facility_ids=[baby.mother.facility_id])
     return visit
+
+
+def _recall_collected_at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
+def _visit_recall(
+    visit: Visit,
+    recall_answers: dict[str, Any] | None,
+    *,
+    recorded_by: User | None,
+    source: str,
+    submission_uuid: str | None,
+) -> Response | None:
+    """The recall of a visit being recorded: new, the mother's own one, or hers corrected."""
+    attached = Response.objects.filter(pk=visit.recall_id).first() if visit.recall_id else None
+    if not recall_answers:
+        return attached
+    answers = {**recall_answers, "child_age_months": min(visit.age_months, 23)}
+    if attached is not None:
+        return _recall_confirm_or_correct(attached, answers, by=recorded_by, source=source,
+                                          day=visit.done_on)  # fmt: skip
+    response, _created = response_record(
+        mother=visit.baby.mother,
+        instrument_id=RECALL_INSTRUMENT,
+        timepoint=Timepoint.FOLLOWUP,
+        followup_number=recall_number(visit),
+        answers=answers,
+        collected_by=recorded_by,
+        source=source,
+        program=_program_for(visit.baby),
+        collected_at=_recall_collected_at(visit.done_on),
+        submission_uuid=submission_uuid,
+    )
+    return response
+
+
+def _recall_confirm_or_correct(
+    attached: Response, answers: dict[str, Any], *, by: User | None, source: str, day: date
+) -> Response:
+    """The staff's recall answers against the mother's own: the same answers keep hers
+    (source "self"); different ones win, and her version stays in the history."""
+    definition = registry.get(attached.instrument_id, attached.instrument_version)
+    age_item = definition.scoring["age_item"]
+    theirs = scoring.normalise_answers(definition, answers)
+
+    def without_age(values: dict) -> dict:
+        return {k: v for k, v in values.items() if k != age_item}
+
+    if without_age(theirs) == without_age(attached.answers):
+        return attached
+    return response_update(
+        response=attached,
+        answers=answers,
+        changed_by=by,
+        source=source,
+        collected_at=_recall_collected_at(day),
+    )
+
+
+@transaction.atomic
+def visit_recall_attach(
+    *,
+    visit: Visit,
+    answers: dict[str, Any],
+    source: str = Source.SELF,
+    submission_uuid: str | None = None,
+) -> Visit:
+    """Attach the mother's own 24-hour recall (sent from her link) to an open visit.
+
+    The visit stays open and on the cadre's task list: it is done only when a kader or bidan
+    records it (:func:`visit_record`), with the danger-sign check and the other items of the
+    contact. Until then it counts in no indicator (the indicators count done visits only).
+    The baby's age in completed months is taken from the birth date, today."""
+    locked = Visit.objects.select_for_update().select_related("baby__mother").get(pk=visit.pk)
+    if locked.done_on is not None:
+        raise ValidationError(_("This visit has already been recorded."), code="recorded")
+    if locked.recall_id is not None:
+        raise ValidationError(_("This visit already has a recall."), code="has_recall")
+    baby = locked.baby
+    require_processing_allowed(mother=baby.mother)
+    today = timezone.localdate()
+    age = completed_months(baby.birth_date, today)
+    response, _created = response_record(
+        mother=baby.mother,
+        instrument_id=RECALL_INSTRUMENT,
+        timepoint=Timepoint.FOLLOWUP,
+        followup_number=recall_number(locked),
+        answers={**answers, "child_age_months": min(age, 23)},
+        collected_by=None,
+        source=source,
+        program=_program_for(baby),
+        submission_uuid=submission_uuid,
+    )
+    locked.recall = response
+    locked.save(update_fields=["recall", "updated_at"])
+    return locked
 
 
 def snapshot_refresh(

@@ -23,7 +23,14 @@ from laktasi.followups.rules import (
     day_of_life,
     min_wet_nappies,
 )
-from laktasi.followups.selectors import baby_alerts, baby_visits, task_list, task_state, visit_get
+from laktasi.followups.selectors import (
+    baby_alerts,
+    baby_visits,
+    own_recall,
+    task_list,
+    task_state,
+    visit_get,
+)
 from laktasi.followups.services import visit_record
 from laktasi.mothers.selectors import baby_get
 from laktasi.privacy.models import AccessAction
@@ -116,6 +123,8 @@ def task_list_view(request):
                 "end": f"{visit.window_end:%d/%m/%Y}",
             }
             task.visit_text = visit_text % {"label": visit.label}
+            # An open visit with a recall: the mother sent it from her own link.
+            task.self_recall = bool(visit.recall_id)
         groups.append((key, title, shown, len(items)))
     alert_rows = [
         (baby, [alert_label(c) for c in tasks.alerts[baby.pk]]) for baby in tasks.alert_babies
@@ -155,7 +164,8 @@ def visit_record_view(request, pk: int):
         access_log_record(user=request.user, mother=visit.baby.mother, action=AccessAction.VIEW)
     if visit.done_on is not None:
         return redirect("followups:baby", pk=visit.baby_id)
-    form = VisitForm(request.POST or None)
+    self_recall = own_recall(visit)
+    form = VisitForm(request.POST or None, self_recall=self_recall)
     if request.method == "POST" and form.is_valid():
         try:
             visit_record(visit=visit, recorded_by=request.user, **form.service_kwargs())
@@ -182,6 +192,7 @@ def visit_record_view(request, pk: int):
         % {"day": day_of_life(age_today), "n": min_wet_nappies(age_today)},
         "form": form,
         "recall_fields": [form[name] for name in form.recall_fields],
+        "self_recall": self_recall,
     }
     return render(request, "followups/visit_form.html", context)
 

@@ -128,13 +128,27 @@ def response_record(
     return response, True
 
 
-def response_update(*, response: Response, answers: dict[str, Any], changed_by: User) -> Response:
-    """Correct the answers; the previous version stays in the response's history."""
+def response_update(
+    *,
+    response: Response,
+    answers: dict[str, Any],
+    changed_by: User | None,
+    source: str | None = None,
+    collected_at: datetime | None = None,
+) -> Response:
+    """Correct the answers; the previous version stays in the response's history.
+
+    With ``source``, the answers are another person's (a kader's recall replacing the one
+    the mother sent herself): source, collector and time become theirs."""
     require_consent(mother=response.mother)
     instrument = registry.get(response.instrument_id, response.instrument_version)
     result = score_answers(instrument=instrument, answers=answers, program=response.program)
     response.answers = scoring.normalise_answers(instrument, answers)
     _apply(response, result)
+    if source is not None:
+        response.source = source
+        response.collected_by = changed_by
+        response.collected_at = collected_at or timezone.now()
     response._history_user = changed_by
     response.full_clean()
     response.save()

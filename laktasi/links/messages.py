@@ -16,9 +16,17 @@ TEXT = (
     "dibagikan. Terima kasih."
 )
 WHEN = {"pre": "tes awal, sebelum materi", "post": "tes akhir, sesudah materi"}
+# The 24-hour recall: questions about what the baby ate and drank yesterday.
+RECALL_TEXT = (
+    "Assalamualaikum/Salam sejahtera, Ibu. Ini kunjungan tindak lanjut ASI. Silakan jawab "
+    "pertanyaan tentang makan dan minum bayi Ibu KEMARIN (siang dan malam) langsung di HP Ibu "
+    "lewat tautan ini: {url} . Tautan ini khusus untuk Ibu, mohon tidak dibagikan. Terima kasih."
+)
 
 
 def whatsapp_text(*, instrument_id: str, timepoint: str, url: str) -> str:
+    if timepoint == "followup":
+        return RECALL_TEXT.format(url=url)
     form = registry.get(instrument_id).title("id")
     return TEXT.format(form=form, when=WHEN.get(timepoint, timepoint), url=url)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laktasi.core.models import TimeStamped
+from laktasi.followups.models import Visit
 from laktasi.instruments.models import Response, Timepoint
 from laktasi.mothers.models import Mother
 from laktasi.programs.models import Program, Session
@@ -59,7 +60,12 @@ class LinkState(models.TextChoices):
 
 
 class AnswerLink(TimeStamped):
-    """One mother's link to one instrument at one timepoint of a session."""
+    """One mother's link to one instrument at one timepoint of a session.
+
+    A 24-hour recall link is also bound to one open follow-up ``visit`` of her baby: her
+    answers are attached to that visit (``followups.services.visit_recall_attach``), which
+    stays open until the cadre records it. Pre/post links have no visit.
+    """
 
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="answer_links"
@@ -73,6 +79,14 @@ class AnswerLink(TimeStamped):
     salt = models.CharField(_("salt"), max_length=32, unique=True, editable=False)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     short_code = models.CharField(_("short code"), max_length=8)
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("follow-up visit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="answer_links",
+    )
     expires_at = models.DateTimeField(_("expires at"))
     opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -100,11 +114,19 @@ class AnswerLink(TimeStamped):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "mother", "instrument_id", "timepoint"],
+                condition=models.Q(visit__isnull=True),
                 name="answer_link_one_per_mother",
             ),
+            # A mother keeps her card's code for every visit of the session (twins included).
             models.UniqueConstraint(
                 fields=["session", "instrument_id", "timepoint", "short_code"],
+                condition=models.Q(visit__isnull=True),
                 name="answer_link_short_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["visit"],
+                condition=models.Q(visit__isnull=False),
+                name="answer_link_one_per_visit",
             ),
         ]
 

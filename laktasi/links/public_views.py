@@ -10,14 +10,17 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from laktasi.followups.schedule import completed_months
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.forms import InstrumentForm, language
 from laktasi.instruments.services import program_rules
 from laktasi.links import throttle
-from laktasi.links.forms import CodeForm
+from laktasi.links.forms import CodeForm, RecallAnswerForm
 from laktasi.links.models import AnswerLink, Greeting
 from laktasi.links.selectors import (
     answer_link_for_code,
@@ -31,15 +34,36 @@ from laktasi.links.services import (
     link_settings,
 )
 from laktasi.links.tokens import token_for
+from laktasi.materials import content
 from laktasi.mothers.selectors import mother_has_consent
 
+# The recall's own description speaks to an interviewer; the mother reads this instead.
+RECALL_HELP = _(
+    "Think of YESTERDAY, during the day and at night. For each food or drink, answer Yes "
+    "if your baby had it, or No if not."
+)
 TEMPLATES = {
     "unknown": ("links/closed.html", 404),
     "expired": ("links/closed.html", 410),
     "submitted": ("links/closed.html", 200),
+    "recorded": ("links/closed.html", 200),
     "unavailable": ("links/closed.html", 403),
     "busy": ("links/closed.html", 429),
 }
+
+
+def _danger_context(link: AnswerLink) -> dict:
+    """The same-day danger signs for a recall's pages, from the checked content
+    (``materials/content/danger_signs.yaml``), in the page's language."""
+    if link.visit_id is None:
+        return {}
+    lang = language()
+    guide = "materials:guide_page_en" if lang == "en" else "materials:guide_page"
+    return {
+        "danger": content.topic("danger_signs", lang=lang)["blocks"],
+        "danger_full_url": reverse(guide) + "#bantuan",
+        "danger_full_label": content.labels(lang=lang)["danger_full_list"],
+    }
 
 
 def _address(request) -> str:
@@ -70,6 +94,8 @@ def _open_link(request, token: str):
         return None, _closed(request, "busy")
     if link.submitted_at is not None:
         return None, _closed(request, "submitted")
+    if link.visit is not None and link.visit.done_on is not None:
+        return None, _closed(request, "recorded")
     if link.expired():
         return None, _closed(request, "expired")
     if link.mother.restricted or not mother_has_consent(mother=link.mother):
@@ -90,7 +116,7 @@ def answer_view(request, token: str):
     if refusal is not None:
         return refusal
     definition = registry.get(link.instrument_id, link.instrument_version)
-    form = InstrumentForm(request.POST or None, definition=definition)
+    form = _form(request, link, definition)
     if request.method == "POST" and form.is_valid():
         try:
             answer_link_submit(link=link, answers=form.answers(), submission_uuid=form.token)
@@ -105,12 +131,20 @@ def answer_view(request, token: str):
         "form": form,
         "definition": definition,
         "title": definition.title(language()),
-        "description": definition.description(language()),
+        "description": RECALL_HELP if link.visit_id else definition.description(language()),
         "initial": _greeting(link, options),
         "timepoint": link.timepoint,
         "storage_key": f"laktasi-answers-{link.token_hash[:16]}",
+        **_danger_context(link),
     }
     return render(request, "links/answer.html", context)
+
+
+def _form(request, link: AnswerLink, definition):
+    if link.visit is None:
+        return InstrumentForm(request.POST or None, definition=definition)
+    age = completed_months(link.visit.baby.birth_date, timezone.localdate())
+    return RecallAnswerForm(request.POST or None, definition=definition, age_months=age)
 
 
 def _thanks_or_closed(request, link: AnswerLink):
@@ -132,7 +166,7 @@ def thanks_view(request, token: str):
     options = link_settings(link.session.program)
     definition = registry.get(link.instrument_id, link.instrument_version)
     response = link.response
-    context = {"show_score": False, "answers": []}
+    context = {"show_score": False, "answers": [], **_danger_context(link)}
     if options.show_score and response.score_pct is not None:
         rules = program_rules(program=link.session.program, instrument=definition)
         result = scoring.score(definition, response.answers, rules=rules or None)

@@ -17,7 +17,7 @@ def answer_link_for_token(token: str) -> AnswerLink | None:
     if not tokens.looks_like_token(token):
         return None
     return (
-        AnswerLink.objects.select_related("session__program", "mother")
+        AnswerLink.objects.select_related("session__program", "mother", "visit__baby")
         .filter(token_hash=tokens.token_hash(token))
         .first()
     )
@@ -64,18 +64,23 @@ class LinkRow:
 def session_link_rows(
     *, user: User, session: Session, instrument_id: str, timepoint: str
 ) -> list[LinkRow]:
-    """Every mother the user may see, with her link for this form (None: no link)."""
+    """Every mother the user may see, with her link for this form (None: no link).
+
+    A recall link belongs to one visit, so a mother of twins has a row per visit."""
     mothers = session_mothers(user=user, session=session)
-    links = {
-        link.mother_id: link
-        for link in AnswerLink.objects.filter(
+    links: dict[int, list[AnswerLink]] = {}
+    for link in (
+        AnswerLink.objects.select_related("visit")
+        .filter(
             session=session,
             instrument_id=instrument_id,
             timepoint=timepoint,
             mother__in=[m.pk for m in mothers],
         )
-    }
-    return [LinkRow(m, links.get(m.pk)) for m in mothers]
+        .order_by("visit__due_date", "pk")
+    ):
+        links.setdefault(link.mother_id, []).append(link)
+    return [LinkRow(m, link) for m in mothers for link in links.get(m.pk) or [None]]
 
 
 def session_link_forms(*, session: Session) -> list[tuple[str, str]]:

@@ -2,6 +2,11 @@
 
 The answers go through ``instruments.services.response_record`` (the one scoring module),
 with ``source="self"``; consent and restriction are checked there at the moment she sends.
+A 24-hour recall link is bound to an open follow-up visit, and her answers are attached to
+that visit (``followups.services.visit_recall_attach``, source "self"). The visit stays open
+on the cadre's task list: she still makes the contact (danger signs, weight, problems), finds
+the recall filled in from the mother's answers, and only her recording closes the visit and
+counts it on the dashboard.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laktasi.accounts.models import User
+from laktasi.followups.models import RECALL_INSTRUMENT, Visit
+from laktasi.followups.services import visit_recall_attach
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response, Source, Timepoint
 from laktasi.instruments.services import response_record, response_update
@@ -30,10 +37,20 @@ from laktasi.programs.models import Program, Session
 # with staff and the interview are never self-filled.
 SELF_INSTRUMENTS = ("knowledge_test", "breastfeeding_confidence", "family_support")
 SELF_TIMEPOINTS = (Timepoint.PRE, Timepoint.POST)
+# The 24-hour recall goes with a follow-up visit (timepoint "followup"), never pre/post.
+RECALL_TIMEPOINT = Timepoint.FOLLOWUP
+
+
+def is_self_form(instrument_id: str, timepoint: str) -> bool:
+    """A form a mother may fill in herself: a test or scale before/after, or the recall."""
+    if instrument_id == RECALL_INSTRUMENT:
+        return timepoint == RECALL_TIMEPOINT
+    return instrument_id in SELF_INSTRUMENTS and timepoint in SELF_TIMEPOINTS
 
 
 class LinkClosed(Exception):
-    """The link cannot take answers now; ``reason`` is "expired" or "submitted"."""
+    """The link cannot take answers now; ``reason`` is "expired", "submitted" or, for a
+    recall, "recorded" (the visit was recorded by staff meanwhile)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -46,6 +63,7 @@ class IssueResult:
     created: int
     skipped_no_consent: int
     skipped_answered: int
+    skipped_no_visit: int = 0
 
 
 def link_settings(program: Program) -> LinkSettings:
@@ -81,7 +99,20 @@ def default_expiry(session: Session) -> dt.datetime:
     return timezone.make_aware(end)
 
 
+def recall_expiry() -> dt.datetime:
+    """A recall link is made for a contact happening now, long after the class: it lasts to
+    the end of today plus LAKTASI_LINK_DAYS days."""
+    end = timezone.localdate() + dt.timedelta(days=settings.LAKTASI_LINK_DAYS)
+    return timezone.make_aware(dt.datetime.combine(end, dt.time(23, 59, 59)))
+
+
 def check_instrument(instrument_id: str, timepoint: str) -> registry.InstrumentDefinition:
+    if instrument_id == RECALL_INSTRUMENT:
+        if timepoint != RECALL_TIMEPOINT:
+            raise ValidationError(
+                {"timepoint": _("The 24-hour recall goes with a follow-up contact.")}
+            )
+        return registry.get(instrument_id)
     if instrument_id not in SELF_INSTRUMENTS:
         raise ValidationError(
             {"instrument_id": _("This form is filled in by staff, not by the mother herself.")}
@@ -104,11 +135,12 @@ def _unique_code(taken: set[str]) -> str:
             return code
 
 
-def _new_link(session, mother, definition, timepoint, code, by, expires) -> AnswerLink:
+def _new_link(session, mother, definition, timepoint, code, by, expires, visit=None) -> AnswerLink:
     salt = tokens.new_salt()
     link = AnswerLink(
         session=session,
         mother=mother,
+        visit=visit,
         instrument_id=definition.id,
         instrument_version=definition.version,
         timepoint=timepoint,
@@ -133,6 +165,8 @@ def answer_links_issue(
     already have this form at this timepoint in the program.
     """
     definition = check_instrument(instrument_id, timepoint)
+    if instrument_id == RECALL_INSTRUMENT:
+        return _recall_links_issue(session=session, mothers=mothers, definition=definition, by=by)
     answered = set(
         Response.objects.filter(
             program=session.program, instrument_id=instrument_id, timepoint=timepoint
@@ -172,9 +206,66 @@ def answer_links_issue(
     return IssueResult(links, created, no_consent, done)
 
 
+def open_visits(*, mothers: list[Mother], today: dt.date | None = None) -> list[Visit]:
+    """Visits of these mothers' babies that are due or overdue today and not yet done."""
+    today = today or timezone.localdate()
+    return list(
+        Visit.objects.select_related("baby__mother")
+        .filter(
+            baby__mother__in=[m.pk for m in mothers],
+            done_on__isnull=True,
+            window_start__lte=today,
+            window_end__gte=today,
+        )
+        .order_by("baby__mother_id", "due_date", "pk")
+    )
+
+
+def _recall_links_issue(*, session, mothers, definition, by) -> IssueResult:
+    """One recall link per open visit of each mother's baby (twins: one per baby)."""
+    visits = open_visits(mothers=mothers)
+    with_visit = {v.baby.mother_id for v in visits}
+    existing = {
+        link.visit_id: link for link in AnswerLink.objects.filter(visit__in=visits, session=session)
+    }
+    taken = set(AnswerLink.objects.filter(visit__in=visits).values_list("visit_id", flat=True))
+    codes = _session_codes(session)
+    expires = recall_expiry()
+    links, created, no_consent = [], 0, set()
+    with transaction.atomic():
+        for visit in visits:
+            mother = visit.baby.mother
+            if visit.pk in existing:
+                links.append(existing[visit.pk])
+                continue
+            if mother.restricted or not mother_has_consent(mother=mother):
+                no_consent.add(mother.pk)
+                continue
+            if visit.pk in taken:  # linked from another session: one link per visit
+                continue
+            code = codes.get(mother.pk) or _unique_code(set(codes.values()))
+            codes[mother.pk] = code
+            links.append(
+                _new_link(session, mother, definition, RECALL_TIMEPOINT, code, by, expires, visit)
+            )
+            created += 1
+        if created:
+            LinkEvent.objects.create(
+                session=session,
+                action=LinkEvent.Action.ISSUED,
+                by=by,
+                detail=f"{RECALL_INSTRUMENT} {RECALL_TIMEPOINT}: {created}",
+            )
+    no_visit = sum(1 for m in mothers if m.pk not in with_visit)
+    return IssueResult(links, created, len(no_consent), 0, no_visit)
+
+
 def group_link_get_or_create(*, session: Session, instrument_id: str, timepoint: str) -> GroupLink:
     """The room's one QR for this form (made once, reused)."""
     check_instrument(instrument_id, timepoint)
+    if instrument_id == RECALL_INSTRUMENT:
+        # A recall is answered at home about her own baby, never from the room's QR.
+        raise ValidationError(_("The 24-hour recall has no group mode."))
     found = GroupLink.objects.filter(
         session=session, instrument_id=instrument_id, timepoint=timepoint
     ).first()
@@ -220,7 +311,9 @@ def answer_link_submit(*, link: AnswerLink, answers: dict, submission_uuid: str)
         if locked.expired():
             raise LinkClosed("expired")
         require_consent(mother=locked.mother)
-        if locked.response is not None:
+        if locked.visit_id is not None:
+            response = _record_recall(locked, answers, submission_uuid)
+        elif locked.response is not None:
             # Reopened by staff: the correction keeps the first answers in the history.
             response = response_update(response=locked.response, answers=answers, changed_by=None)
         else:
@@ -244,8 +337,31 @@ def answer_link_submit(*, link: AnswerLink, answers: dict, submission_uuid: str)
     return response
 
 
+def _record_recall(link: AnswerLink, answers: dict, submission_uuid: str) -> Response:
+    """Her recall attached to the visit, filled in by herself; the visit stays open.
+
+    The visit row is locked; a visit recorded by staff meanwhile is never overwritten."""
+    visit = Visit.objects.select_for_update().select_related("baby__mother").get(pk=link.visit_id)
+    if visit.done_on is not None or visit.recall_id is not None:
+        raise LinkClosed("recorded")
+    visit = visit_recall_attach(
+        visit=visit, answers=answers, source=Source.SELF, submission_uuid=submission_uuid
+    )
+    return visit.recall
+
+
 def answer_link_reopen(*, link: AnswerLink, by: User) -> AnswerLink:
-    """Let her send again (a mistake, a lost phone); the expiry restarts from today."""
+    """Let her send again (a mistake, a lost phone); the expiry restarts from today.
+
+    A sent recall is not reopened: it is attached to the visit, and the cadre corrects it
+    with the mother when she records the visit (her first answers stay in the history)."""
+    if link.visit_id is not None and link.submitted_at is not None:
+        raise ValidationError(
+            _(
+                "This recall is attached to the follow-up visit; the cadre checks it with the "
+                "mother when recording the visit."
+            )
+        )
     if link.submitted_at is None and not link.expired():
         return link
     link.submitted_at = None

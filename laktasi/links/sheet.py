@@ -57,6 +57,10 @@ def cards(links: list[AnswerLink], base_url: str) -> list[Card]:
     return out
 
 
+def timepoint_label(timepoint: str) -> str:
+    return {"pre": _("pre-test"), "post": _("post-test")}.get(timepoint) or _("follow-up contact")
+
+
 def sheet_pdf(*, links: list[AnswerLink], base_url: str, session, instrument_id: str,
               timepoint: str) -> bytes:  # fmt: skip
     """An A4 PDF of cards, eight to a page, with cut lines."""
@@ -69,7 +73,7 @@ def sheet_pdf(*, links: list[AnswerLink], base_url: str, session, instrument_id:
             "cards": cards(links, base_url),
             "session": session,
             "form_title": definition.title(language()),
-            "timepoint_label": _("pre-test") if timepoint == "pre" else _("post-test"),
+            "timepoint_label": timepoint_label(timepoint),
         },
     )
     return HTML(string=html).write_pdf()

@@ -27,11 +27,10 @@ from laktasi.links.forms import ChooseForm, SettingsForm
 from laktasi.links.models import AnswerLink
 from laktasi.links.selectors import session_link_forms, session_link_rows, session_mothers
 from laktasi.links.services import (
-    SELF_INSTRUMENTS,
-    SELF_TIMEPOINTS,
     answer_link_reopen,
     answer_links_issue,
     group_link_get_or_create,
+    is_self_form,
     link_settings,
     link_settings_save,
     may_change_link_settings,
@@ -45,7 +44,7 @@ from laktasi.programs.selectors import program_get, session_get
 def _chosen(request) -> tuple[str, str] | None:
     instrument = request.GET.get("instrument") or request.POST.get("instrument", "")
     timepoint = request.GET.get("timepoint") or request.POST.get("timepoint", "")
-    if instrument in SELF_INSTRUMENTS and timepoint in SELF_TIMEPOINTS:
+    if is_self_form(instrument, timepoint):
         return instrument, timepoint
     return None
 
@@ -128,7 +127,13 @@ def session_links_issue_view(request, pk: int):
     session = session_get(user=request.user, pk=pk)
     chosen = _chosen(request)
     if chosen is None:
-        messages.error(request, _("Choose a form and the pre-test or post-test."))
+        messages.error(
+            request,
+            _(
+                "Choose a form and the pre-test or post-test (the 24-hour recall: "
+                "follow-up contact)."
+            ),
+        )
         return redirect("links:session", pk=session.pk)
     try:
         result = answer_links_issue(
@@ -165,6 +170,16 @@ def session_links_issue_view(request, pk: int):
                 result.skipped_answered,
             )
             % {"count": result.skipped_answered},
+        )
+    if result.skipped_no_visit:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s mother has no follow-up visit due now: no recall link.",
+                "%(count)s mothers have no follow-up visit due now: no recall link.",
+                result.skipped_no_visit,
+            )
+            % {"count": result.skipped_no_visit},
         )
     return redirect(_page_url(session, *chosen))
 
@@ -297,6 +312,10 @@ def answer_link_reopen_view(request, answerlink_pk: int):
     """Let a mother send again; logged (LinkEvent) with who reopened it."""
     require_personal_access(request)
     link = _link_in_scope(request, answerlink_pk)
-    answer_link_reopen(link=link, by=request.user)
+    try:
+        answer_link_reopen(link=link, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_page_url(link.session, link.instrument_id, link.timepoint))
     messages.success(request, _("The link is open again: she can send her answers once more."))
     return redirect(_page_url(link.session, link.instrument_id, link.timepoint))

@@ -1,4 +1,4 @@
-"""``laktasi links SESSION_PK --instrument ID --timepoint pre|post [--format csv|pdf] -o FILE``
+"""``laktasi links SESSION_PK --instrument ID --timepoint pre|post|followup [--format csv|pdf] -o FILE``
 
 Makes (or keeps) one link per mother with consent, like the session page, and writes them as a
 CSV (laktasi identifier, short code, link) or as the A4 sheet of QR cards. Links use
@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from laktasi.accounts.models import User
+from laktasi.followups.models import RECALL_INSTRUMENT
 from laktasi.links import sheet
 from laktasi.links.selectors import session_mothers
 from laktasi.links.services import SELF_INSTRUMENTS, answer_links_issue
@@ -26,8 +27,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("session", type=int, help="the session's id")
-        parser.add_argument("--instrument", required=True, choices=SELF_INSTRUMENTS)
-        parser.add_argument("--timepoint", required=True, choices=["pre", "post"])
+        parser.add_argument(
+            "--instrument", required=True, choices=[*SELF_INSTRUMENTS, RECALL_INSTRUMENT]
+        )
+        parser.add_argument("--timepoint", required=True, choices=["pre", "post", "followup"])
         parser.add_argument("--format", choices=["csv", "pdf"], default="csv")
         parser.add_argument("-o", "--output", required=True, help="file to write")
         parser.add_argument(
@@ -69,7 +72,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(result.links)} links ({result.created} new; "
             f"{result.skipped_no_consent} without consent, "
-            f"{result.skipped_answered} already answered) -> {opts['output']}"
+            f"{result.skipped_answered} already answered, "
+            f"{result.skipped_no_visit} without an open visit) -> {opts['output']}"
         )
 
     @staticmethod
