@@ -121,7 +121,10 @@ def invitation_accept_view(request, token: str):
         context.update(qr_svg=_qr(device.config_url), secret=totp_secret_base32(device))
     response = render(request, "accounts/invitation_accept.html", context)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token in this page's URL must not reach another site; "no-referrer" would also make
+    # Chromium send "Origin: null" with the form's POST, which CSRF refuses (the link never
+    # worked in a browser: tests/e2e/test_first_day.py).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
