@@ -31,6 +31,12 @@ def _village_picker(field) -> None:
     )
 
 
+def _facility_label(facility: Facility) -> str:
+    """"Posyandu Melati", not "posyandu Posyandu Melati", when the name says the kind."""
+    kind = str(facility.get_kind_display())
+    return facility.name if kind.lower() in facility.name.lower() else f"{kind} {facility.name}"
+
+
 class FacilityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, widget=forms.RadioSelect)
     name = forms.CharField(label=_("Name"), max_length=160)
@@ -114,7 +120,7 @@ class ProgramStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         facilities = policy.program_facility_choices(user).order_by("kind", "name")
         self.fields["facility"].queryset = facilities
-        self.fields["facility"].label_from_instance = str
+        self.fields["facility"].label_from_instance = _facility_label
         if len(facilities) == 1:
             self.initial.setdefault("facility", facilities[0].pk)
         today = timezone.localdate()
