@@ -32,7 +32,7 @@ def _village_picker(field) -> None:
 
 
 def _facility_label(facility: Facility) -> str:
-    """"Posyandu Melati", not "posyandu Posyandu Melati", when the name says the kind."""
+    """ "Posyandu Melati", not "posyandu Posyandu Melati", when the name says the kind."""
     kind = str(facility.get_kind_display())
     return facility.name if kind.lower() in facility.name.lower() else f"{kind} {facility.name}"
 
