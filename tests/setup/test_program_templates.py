@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from laktasi.demo.loader import AGENDA
+from laktasi.instruments import registry
+from laktasi.instruments.forms import short_name
 from laktasi.programs.models import Program
 from laktasi.setup.program_templates import (
     ProgramStart,
@@ -148,3 +150,21 @@ def test_bidan_creates_a_program_from_the_template_page(client, world):
 def test_an_unknown_template_in_the_url_is_a_404(client, world):
     client.login(username="bidan", password=PASSWORD)
     assert client.get(reverse("setup:program_new") + "?template=nope").status_code == 404
+
+
+def test_the_program_matrix_shows_the_templates_instruments(client, world):
+    program = program_from_template(
+        template=template_get("kelas-asi"), start=_start(world), by=world.users["bidan"]
+    )
+    program.enrollments.create(mother=world.mothers["mawar"])
+    client.login(username="bidan", password=PASSWORD)
+    url = reverse("instruments:matrix", args=[program.pk])
+    shown = [d.id for d, _name in client.get(url).context["definitions"]]
+    planned = {i for ids in program.instrument_plan.values() for i in ids}
+    assert "marmet_checklist" in shown
+    assert set(shown) <= planned
+    marmet = short_name(registry.get("marmet_checklist")).encode()
+    assert marmet in client.get(url, {"fragment": "1"}).content
+    # A program without a plan keeps the short summary on its page.
+    plain = reverse("instruments:matrix", args=[world.program.pk])
+    assert marmet not in client.get(plain, {"fragment": "1"}).content
