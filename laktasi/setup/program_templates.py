@@ -204,7 +204,8 @@ def program_from_template(*, template: ProgramTemplate, start: ProgramStart, by:
     with transaction.atomic():
         program = program_create(
             title=start.title.strip() or template.text("title"),
-            organiser=start.organiser.strip() or start.facility.name,
+            # A posyandu's program is run by its puskesmas unless the user names someone else.
+            organiser=start.organiser.strip() or (start.facility.puskesmas or start.facility).name,
             kind=template.kind,
             facility=start.facility,
             start_date=start.start_date,
