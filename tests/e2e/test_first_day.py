@@ -115,6 +115,14 @@ def test_first_day_from_an_empty_database(live_server, new_page, settings):
     # Invitations: a bidan for the puskesmas, a kader for Posyandu Melati.
     bidan_link = invite(admin_page, base, "bidan", puskesmas)
     shot(admin_page, "firstday-05-invitation-issued-360")
+    # The printed card: the QR code and the instructions, without the menu or the forms.
+    admin_page.emulate_media(media="print")
+    assert admin_page.locator("#invitation-link .qr svg").is_visible()
+    assert not admin_page.locator("#invitation-link form").is_visible()
+    assert not admin_page.locator("header.topbar").is_visible()
+    assert admin_page.locator("#invitation-link p.print-only").last.is_visible()
+    shot(admin_page, "firstday-05b-invitation-print-card-360")
+    admin_page.emulate_media(media="screen")
     kader_link = invite(admin_page, base, "kader", melati)
 
     bidan_page, kader_page = new_page(), new_page()
