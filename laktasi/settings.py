@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "laktasi.api",
     "laktasi.jobs",
     "laktasi.satusehat",
+    "laktasi.setup",
+    "laktasi.home",
     "laktasi.demo",
     "django.contrib.admin",
     "django.contrib.auth",

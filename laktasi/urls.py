@@ -5,14 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from laktasi.core import views as core_views
+from laktasi.home import views as home_views
 from laktasi.jobs import health, metrics
 
 admin.site.site_header = "laktasi"
 admin.site.site_title = "laktasi"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
@@ -33,6 +33,7 @@ urlpatterns = [
     path("akun/", include("laktasi.accounts.urls")),
     path("privasi/", include("laktasi.privacy.urls")),
     path("satusehat/", include("laktasi.satusehat.urls")),
+    path("pengaturan/", include("laktasi.setup.urls")),
     path("api/", include("laktasi.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -85,3 +85,21 @@ class InvitationAcceptForm(forms.Form):
         if cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords are not the same."))
         return cleaned
+
+
+class WhatsAppShareForm(forms.Form):
+    """The invitation link travels in the POST body, never in a URL that a log keeps."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    phone = forms.CharField(
+        label=_("Her or his WhatsApp number (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def clean_phone(self) -> str:
+        digits = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit())
+        if self.cleaned_data["phone"] and not 8 <= len(digits) <= 15:
+            raise forms.ValidationError(_("Enter a phone number of 8 to 15 digits."))
+        return digits

@@ -21,7 +21,11 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from laktasi.accounts.forms import InvitationAcceptForm, InvitationIssueForm
+from laktasi.accounts.forms import (
+    InvitationAcceptForm,
+    InvitationIssueForm,
+    WhatsAppShareForm,
+)
 from laktasi.accounts.invitations import (
     Acceptance,
     invitation_accept,
@@ -53,11 +57,11 @@ def invitation_issue_view(request):
     """Issue an invitation and show its link (once) with a QR code; list recent ones."""
     _require_admin(request)
     form = InvitationIssueForm(request.POST or None)
-    link = ""
+    link, issued, raw = "", None, ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            _inv, raw = invitation_issue(
+            issued, raw = invitation_issue(
                 by=request.user, role=data["role"], facility=data["facility"], user=data["user"]
             )
         except ValidationError as exc:
@@ -69,6 +73,9 @@ def invitation_issue_view(request):
         "form": form,
         "link": link,
         "qr_svg": _qr(link) if link else "",
+        "issued": issued,
+        # The share form posts the raw token to the WhatsApp redirect (never in a URL).
+        "share_form": WhatsAppShareForm(initial={"token": raw}) if link else None,
         "invitations": Invitation.objects.select_related("user", "facility", "created_by")[:30],
     }
     response = render(request, "accounts/invitation_issue.html", context)
@@ -114,7 +121,10 @@ def invitation_accept_view(request, token: str):
         context.update(qr_svg=_qr(device.config_url), secret=totp_secret_base32(device))
     response = render(request, "accounts/invitation_accept.html", context)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token in this page's URL must not reach another site; "no-referrer" would also make
+    # Chromium send "Origin: null" with the form's POST, which CSRF refuses (the link never
+    # worked in a browser: tests/e2e/test_first_day.py).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -145,6 +145,9 @@ class SecurityAction(models.TextChoices):
     INVITATION_ISSUED = "invitation_issued", _("invitation issued")
     INVITATION_ACCEPTED = "invitation_accepted", _("invitation accepted")
     INVITATION_REVOKED = "invitation_revoked", _("invitation revoked")
+    INVITATION_SHARED = "invitation_shared", _("invitation link shared by WhatsApp")
+    USER_DEACTIVATED = "user_deactivated", _("account deactivated")
+    STAFF_MOVED = "staff_moved", _("moved to another facility")
 
 
 class SecurityEvent(models.Model):

@@ -21,6 +21,8 @@ her export (JSON/PDF)       yes    no           yes    no     no
 change history (masked)     yes    yes          yes    yes    no
 start a WhatsApp message    yes    yes          yes    yes    no
 restrict, erase             yes    no           no     no     no
+start a program (template)  yes    yes          own    no     no
+set up facilities, staff    yes    no           no     no     no
 restricted / withdrawn      yes    no           no     no     no
 ==========================  =====  ===========  =====  =====  ======
 
@@ -184,6 +186,22 @@ def facility_choices(user: User | None) -> QuerySet[Facility]:
         return qs
     if user.role == Role.COORDINATOR:
         return qs.filter(pk__in=user.programs.values("facility"))
+    return qs.filter(pk__in=facility_ids_for(user=user) or set())
+
+
+def may_start_program(user: User | None) -> bool:
+    """Create a program (from a template): administrators, coordinators and midwives."""
+    return _active(user) and user.role in {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE}
+
+
+def program_facility_choices(user: User | None) -> QuerySet[Facility]:
+    """Facilities a new program may belong to: all for administrators and coordinators (who
+    run programs across facilities), the own network ("own") for midwives, none otherwise."""
+    qs = Facility.objects.select_related("village", "puskesmas")
+    if not may_start_program(user):
+        return qs.none()
+    if user.is_administrator or user.role == Role.COORDINATOR:
+        return qs
     return qs.filter(pk__in=facility_ids_for(user=user) or set())
 
 

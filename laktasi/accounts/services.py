@@ -136,3 +136,18 @@ def totp_device_provision(*, user: User, key_hex: str) -> TOTPDevice:
 def totp_secret_base32(device: TOTPDevice) -> str:
     """The key as authenticator apps take it when typed in."""
     return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def user_deactivate(*, user: User, by: User) -> None:
+    """Deactivate an account (it can no longer log in; its sessions end at the next request,
+    its API tokens stop working). Logged; the account and its records are kept."""
+    if not by.is_administrator:
+        raise PermissionDenied("only administrators deactivate accounts")
+    if user.pk == by.pk:
+        raise PermissionDenied("administrators cannot deactivate themselves")
+    if not user.is_active:
+        return
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        security_event_record(action=SecurityAction.USER_DEACTIVATED, user=user, actor=by)

@@ -318,8 +318,12 @@ def matrix_view(request, program_pk: int):
     definitions = web_definitions()
     wanted = request.GET.get("instrument", "")
     summary = bool(request.GET.get("fragment"))
+    # A program started from a template names its instruments: those are its columns.
+    planned = {i for ids in (program.instrument_plan or {}).values() for i in ids}
     if wanted:
         definitions = [d for d in definitions if d.id == wanted] or definitions
+    elif planned:
+        definitions = [d for d in definitions if d.id in planned] or definitions
     elif summary:
         definitions = [d for d in definitions if d.id in MATRIX_SUMMARY]
     mothers = [

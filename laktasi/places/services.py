@@ -1,4 +1,4 @@
-"""Writes for places: loading the region list and registering facilities."""
+"""Writes for places: loading the region list, registering facilities, moving staff."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from laktasi.places.models import Facility, Region
+from laktasi.accounts.models import Role, SecurityAction
+from laktasi.accounts.services import security_event_record
+from laktasi.places.models import Facility, FacilityKind, Region
 
 BATCH = 5000
 
@@ -83,3 +87,27 @@ def facility_create(*, kind: str, name: str, village: Region, **fields) -> Facil
     facility.full_clean()
     facility.save()
     return facility
+
+
+def staff_move(*, user, to: Facility, by) -> None:
+    """Move a kader to another posyandu: she leaves every posyandu she was on and joins ``to``
+    (her puskesmas, if any, stays). Logged in the security log, as her scope changes."""
+    if not by.is_administrator:
+        raise PermissionDenied("only administrators move staff")
+    if user.role != Role.CADRE:
+        raise ValidationError(_("Only a kader is moved between posyandu."))
+    if to.kind != FacilityKind.POSYANDU:
+        raise ValidationError(_("Choose a posyandu."))
+    old = list(user.facilities.filter(kind=FacilityKind.POSYANDU).values_list("pk", flat=True))
+    if old == [to.pk]:
+        return
+    with transaction.atomic():
+        for facility in Facility.objects.filter(pk__in=old):
+            facility.staff.remove(user)
+        to.staff.add(user)
+        security_event_record(
+            action=SecurityAction.STAFF_MOVED,
+            user=user,
+            actor=by,
+            detail=f"from={','.join(map(str, old)) or '-'} to={to.pk}",
+        )

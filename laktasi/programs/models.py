@@ -54,6 +54,15 @@ class Program(TimeStamped):
             'Override of the Baik/Cukup cut-offs in percent, e.g. {"baik": 76, "cukup": 56}.'
         ),
     )
+    instrument_plan = models.JSONField(
+        _("instruments per timepoint"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The instruments the team plans to use, e.g. {"pre": ["knowledge_test"], '
+            '"post": ["knowledge_test"], "followup": ["feeding_recall_24h"]}.'
+        ),
+    )
 
     class Meta:
         verbose_name = _("program")

@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from laktasi.accounts import policy
 from laktasi.accounts.invitations import invitation_issue
-from laktasi.accounts.models import Invitation
+from laktasi.accounts.models import Invitation, User
 from laktasi.api.models import ApiToken
 from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
@@ -122,6 +122,7 @@ def melati_objects(world, settings, tmp_path) -> dict[type, object]:
         session=session, mothers=[mother], instrument_id="knowledge_test", timepoint="pre", by=admin
     ).links[0]
     return {
+        User: world.users["kader"],
         ServerSource: ServerSource.objects.create(
             program=world.program,
             kind="kobo",

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from laktasi.accounts.invitations import invitation_issue
-from laktasi.accounts.models import Invitation
+from laktasi.accounts.models import Invitation, Role, User
 from laktasi.api.models import ApiToken
 from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
@@ -31,7 +31,7 @@ from laktasi.materials.models import ProgramVideo
 from laktasi.mothers.models import Baby, Mother
 from laktasi.places.models import Facility
 from laktasi.programs.models import Consultation, Program, Session
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 # The model behind a plain ``pk``, by URL name, or by namespace for all of its URLs.
 PK_MODELS: dict[str, type] = {
@@ -197,7 +197,11 @@ def kenanga_objects(world, settings, tmp_path) -> dict[type, object]:
         program=program, kind="kobo", base_url="https://kf.kobotoolbox.org", form_id="aKenanga",
         secret="token-kenanga",
     )  # fmt: skip
+    # A kader of another puskesmas's posyandu: only administrators manage accounts.
+    kader_tegal = make_user("kader-tegal", Role.CADRE)
+    world.kenanga.staff.add(kader_tegal)
     return {
+        User: kader_tegal,
         ServerSource: source,
         ApiToken: token_create(user=world.users["admin"], name="admin's phone")[0],
         Invitation: invitation_issue(by=world.users["admin"], role="kader")[0],
@@ -286,3 +290,47 @@ def test_no_leak_in_lists_searches_and_counts(client, world, role):
     search = client.post(reverse("mothers:search"), {"q": "Rina Kenanga"}, follow=True)
     assert kenanga.identifier.encode() not in search.content
     assert reverse("mothers:detail", args=[kenanga.pk]).encode() not in search.content
+
+
+# First-day setup (issue 23): who opens each page without an object, by role. The pages that
+# take a user (move, deactivate) are in the object matrix above through ``user_pk``.
+SETUP_PAGES = {
+    "setup:index": {"admin"},
+    "setup:facility_new": {"admin"},
+    "setup:staff": {"admin"},
+    "setup:program_new": {"admin", "coordinator", "bidan"},
+    "accounts:invitation_issue": {"admin"},
+}
+
+
+def test_every_setup_url_is_in_the_role_matrix():
+    setup = {r.name for r in routes() if r.namespace == "setup" and not r.int_kwargs}
+    assert setup - {"setup:invitation_whatsapp"} <= set(SETUP_PAGES)
+
+
+@pytest.mark.parametrize(
+    "role", ["admin", "coordinator", "bidan", "kader", "kader_mawar", "viewer"]
+)
+def test_setup_pages_by_role(client, world, role):
+    client.login(username=world.users[role].username, password=PASSWORD)
+    failures = []
+    for name, allowed in SETUP_PAGES.items():
+        status = client.get(reverse(name)).status_code
+        if (status == 200) != (role in allowed) or status not in {200, 404}:
+            failures.append(f"{name}: {status}")
+    # The WhatsApp share is a POST from the invitation page, for administrators only.
+    _inv, raw = invitation_issue(by=world.users["admin"], role="kader")
+    share = client.post(reverse("setup:invitation_whatsapp"), {"token": raw})
+    if (share.status_code == 302) != (role == "admin"):
+        failures.append(f"setup:invitation_whatsapp: {share.status_code}")
+    # Deactivating or moving someone is refused to all but administrators, and changes nothing.
+    kader = world.users["kader"]
+    for name in ("setup:staff_deactivate", "setup:staff_move"):
+        answer = client.post(reverse(name, args=[kader.pk]), {"posyandu": world.mawar.pk})
+        if role != "admin" and answer.status_code != 404:
+            failures.append(f"{name}: POST {answer.status_code}")
+    assert failures == []
+    if role != "admin":
+        kader.refresh_from_db()
+        assert kader.is_active
+        assert list(kader.facilities.all()) == [world.melati]
