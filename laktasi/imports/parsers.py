@@ -110,7 +110,7 @@ def read_table(path: Path, *, header_score: Callable[[list[str]], int]) -> Table
     return _table(raw_rows, header_score=header_score, max_rows=lim["max_rows"])
 
 
-def _table(
+def _table(  # noqa: C901 (one branch per file format (CSV/XLSX/ZIP) and its limits)
     raw_rows: Iterator[list[Any]], *, header_score: Callable[[list[str]], int], max_rows: int
 ) -> Table:
     scanned: list[tuple[int, list[Any]]] = []

@@ -186,7 +186,7 @@ def _multi(item: Item, value: Any) -> tuple[str, ...] | None:
     return tuple(n for n in item.choice_names if n in chosen)
 
 
-def _normalise_value(definition: InstrumentDefinition, item: Item, value: Any) -> Any:
+def _normalise_value(definition: InstrumentDefinition, item: Item, value: Any) -> Any:  # noqa: C901 (one branch per answer type)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if item.type in ("true_false", "yes_no", "sign", "select_one"):

@@ -125,7 +125,7 @@ def _collected_at(day):
 
 
 @login_required
-def fill_view(request, mother_pk: int, instrument_id: str, timepoint: str):
+def fill_view(request, mother_pk: int, instrument_id: str, timepoint: str):  # noqa: C901 (the form page's GET/POST/consent branches; move to a service)
     require_personal_access(request)
     mother = mother_get(user=request.user, pk=mother_pk)
     if timepoint not in Timepoint.values:

@@ -286,7 +286,7 @@ def normalize_query(text: str) -> str:
     return " ".join(tokens)
 
 
-def stem_variants(word: str) -> set[str]:
+def stem_variants(word: str) -> set[str]:  # noqa: C901 (Indonesian affix rules, one branch each)
     """The word plus candidate stems after stripping common Indonesian affixes."""
     variants = {word}
     if len(word) < 5 or not word.isalpha():

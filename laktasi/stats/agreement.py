@@ -136,7 +136,7 @@ def _estimate(p: np.ndarray, w: np.ndarray, n: int) -> KappaEstimate:
     return KappaEstimate(kappa, se, ci, po, pe)
 
 
-def cohen_kappa(
+def cohen_kappa(  # noqa: C901 (input checks, each with its own message (matches irr::kappa2))
     rater1: Sequence[Any] | np.ndarray,
     rater2: Sequence[Any] | np.ndarray,
     levels: Sequence[Any] | None = None,

@@ -48,7 +48,7 @@ def text_field(raw: Any, what: str) -> Text:
     return Text(id=raw["id"].strip(), en=raw["en"].strip())
 
 
-def parse_bands(raw: Any, key: str, inherit: Sequence[Band] = ()) -> tuple[Band, ...]:
+def parse_bands(raw: Any, key: str, inherit: Sequence[Band] = ()) -> tuple[Band, ...]:  # noqa: C901 (one message per malformed band a definition can have)
     """Parse bands ordered from the highest; the last must start at 0; labels may be inherited."""
     if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
         raise RulesError("bands must be a non-empty list")

@@ -31,7 +31,7 @@ def _sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
-def _write_table(ws, t: Table) -> None:
+def _write_table(ws, t: Table) -> None:  # noqa: C901 (one branch per cell kind)
     ws.append([safe_text(t.caption)])
     ws.cell(row=1, column=1).font = Font(bold=True, size=12)
     row_no = 2

@@ -83,7 +83,7 @@ def _share_heterogeneity(i2: float) -> str:
     return _("between villages the share differs a lot: I² %(i2)s")
 
 
-def caveats(a: PooledAnalysis, lang: str) -> list[str]:
+def caveats(a: PooledAnalysis, lang: str) -> list[str]:  # noqa: C901 (one sentence per caveat, each conditional)
     """The caveats printed with every pooled result."""
     p = a.pooled
     proportion = a.dataset.outcome.measure == "proportion"
