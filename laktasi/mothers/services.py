@@ -21,8 +21,8 @@ from laktasi.mothers.models import (
 )
 from laktasi.mothers.validators import normalize_nik, normalize_phone
 from laktasi.places.models import Facility, Region
+from laktasi.privacy.access_log import access_log_record
 from laktasi.privacy.models import AccessAction
-from laktasi.privacy.services import access_log_record
 
 # Said whether the other mother is in the user's scope or not, so it confirms nothing about
 # mothers she may not see (the NIK is unique, so the save has to be refused).

@@ -47,8 +47,8 @@ from laktasi.mothers.selectors import (
 )
 from laktasi.mothers.services import mother_register, mother_update
 from laktasi.places.selectors import village_search
+from laktasi.privacy.access_log import access_log_record
 from laktasi.privacy.models import AccessAction
-from laktasi.privacy.services import access_log_record
 
 SEARCH_SESSION_KEY = "mothers_search"
 PAGE_SIZE = 25
