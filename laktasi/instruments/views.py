@@ -19,13 +19,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from laktasi.accounts.guards import require_personal_access
+from laktasi.core.forms import attach_errors
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.forms import InstrumentForm, RecordForm, language, short_name
 from laktasi.instruments.models import Observer, Timepoint
 from laktasi.instruments.selectors import instrument_definitions, response_get, response_list
 from laktasi.instruments.services import program_rules, response_record, response_update
 from laktasi.mothers.selectors import mother_get, mother_has_consent
-from laktasi.mothers.views import attach_errors, require_personal_access
+from laktasi.mothers.services import MSG_NO_CONSENT
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 from laktasi.programs.selectors import enrollment_list, program_get, program_list, session_list
@@ -151,9 +153,7 @@ def fill_view(request, mother_pk: int, instrument_id: str, timepoint: str):  # n
         sessions=sessions,
     )
     if not mother_has_consent(mother=mother):
-        messages.error(
-            request, _("This mother has no consent in force; assessments cannot be recorded.")
-        )
+        messages.error(request, MSG_NO_CONSENT)
         return redirect("mothers:detail", pk=mother.pk)
     if request.method == "GET":
         existing = _existing(request, mother, definition, timepoint, initial)

@@ -33,6 +33,7 @@ from laktasi.accounts import policy
 from laktasi.api.fhir import codes
 from laktasi.api.fhir.codes import cs, ext, sid
 from laktasi.api.fhir.validation import validate_bundle
+from laktasi.core.idempotency import submission_replay
 from laktasi.followups.models import Visit
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response
@@ -393,7 +394,7 @@ class Importer:
     def responses(self) -> None:
         for url, res in self.by_type.get("QuestionnaireResponse", []):
             submission = res["identifier"]["value"].removeprefix("urn:uuid:")
-            found = Response.objects.filter(submission_uuid=submission).first()
+            found = submission_replay(Response, submission)
             self._created("responses", found is None)
             response = found or self.response(res, submission)
             self.objects[url] = response

@@ -31,7 +31,6 @@ from laktasi.imports.importers.answers import answer, chosen_from_columns, form_
 from laktasi.imports.importers.base import (
     MSG_BAD_IDENTIFIER,
     MSG_MOTHER_NOT_FOUND,
-    MSG_NO_CONSENT,
     Context,
     Importer,
     Plan,
@@ -62,6 +61,7 @@ from laktasi.imports.parsers import (
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.models import Observer, Response, Source, Timepoint
 from laktasi.instruments.services import program_rules
+from laktasi.mothers.services import MSG_NO_CONSENT
 
 NAMESPACE = uuid.UUID("6f0f5a54-3f4e-4d3b-9a39-6c6161637461")
 IDENTIFIER_RE = re.compile(r"^LK-[A-Z2-7]{8}$")
