@@ -85,28 +85,32 @@ def _multi(item: Item, value: Any) -> tuple[str, ...] | None:
     return tuple(n for n in item.choice_names if n in chosen)
 
 
-def _normalise_value(definition: InstrumentDefinition, item: Item, value: Any) -> Any:  # noqa: C901 (one branch per answer type)
+def _number(definition: InstrumentDefinition, item: Item, value: Any) -> int | str:
+    """A step, likert or integer answer: an int in its range (or "not assessed" for a step)."""
+    if item.type == "step":
+        if item.allow_not_assessed and value == NOT_ASSESSED:
+            return NOT_ASSESSED
+        return _in_range(item, _as_int(item, value), 0, definition.scoring["top_level"])
+    if isinstance(value, bool):
+        if item.type == "likert":
+            raise AnswerError(
+                item.id, "Nilai skala harus angka.", "A scale value must be a number."
+            )
+        raise AnswerError(item.id, "Nilai harus angka.", "The value must be a number.")
+    if item.type == "likert":
+        return _in_range(item, _as_int(item, value), definition.scale_min, definition.scale_max)
+    return _in_range(item, _as_int(item, value), item.min, item.max)
+
+
+def _normalise_value(definition: InstrumentDefinition, item: Item, value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if item.type in ("true_false", "yes_no", "sign", "select_one"):
         return _choice(item, value.strip() if isinstance(value, str) else value)
     if item.type == "select_multiple":
         return _multi(item, value)
-    if item.type == "step":
-        if item.allow_not_assessed and value == NOT_ASSESSED:
-            return NOT_ASSESSED
-        return _in_range(item, _as_int(item, value), 0, definition.scoring["top_level"])
-    if item.type == "likert":
-        if isinstance(value, bool):
-            raise AnswerError(
-                item.id, "Nilai skala harus angka.", "A scale value must be a number."
-            )
-        lo, hi = definition.scale_min, definition.scale_max
-        return _in_range(item, _as_int(item, value), lo, hi)
-    if item.type == "integer":
-        if isinstance(value, bool):
-            raise AnswerError(item.id, "Nilai harus angka.", "The value must be a number.")
-        return _in_range(item, _as_int(item, value), item.min, item.max)
+    if item.type in ("step", "likert", "integer"):
+        return _number(definition, item, value)
     if not isinstance(value, str):
         raise AnswerError(item.id, "Jawaban harus berupa teks.", "The answer must be text.")
     return value.strip()
