@@ -166,25 +166,44 @@ def _parse_item(raw: Mapping, kind: str, ctx: dict[str, Any]) -> Item:
     return Item(**fields)
 
 
-def _kind_fields(raw: Mapping, kind: str, itype: str, ctx: dict, fields: dict) -> None:  # noqa: C901 (one branch per instrument kind; split with the registry)
+def _kind_fields(raw: Mapping, kind: str, itype: str, ctx: dict, fields: dict) -> None:
     """Fill the kind-specific item fields (answer key, critical flag, choices, ...)."""
     if kind == "knowledge":
         if not isinstance(raw.get("key"), bool):
             raise RulesError("answer 'key' (true or false) is required for a knowledge item")
         fields.update(key=raw["key"], rationale=text_field(raw.get("rationale"), "rationale"))
-    if kind == "checklist":
-        fields["critical"] = bool_field(raw, "critical", False)
+    _step_fields(raw, kind, ctx, fields)
+    _scale_sign_recall_fields(raw, kind, itype, ctx, fields)
+    if itype in ("true_false", "yes_no", "sign"):
+        fields["list_name"], fields["choices"] = _builtin(itype)
+    if itype in ("select_one", "select_multiple"):
+        fields["list_name"], fields["choices"] = _custom_choices(raw, ctx)
+    if itype == "integer":
+        fields.update(_integer_range(raw.get("constraint")))
+    if itype != "select_multiple" and any(c.exclusive for c in fields.get("choices", ())):
+        raise RulesError("'exclusive' choices only make sense in select_multiple")
+
+
+def _step_fields(raw: Mapping, kind: str, ctx: dict, fields: dict) -> None:
+    """A checklist step: critical (with its reason), its levels, whether it may be skipped."""
+    if kind != "checklist":
+        if raw.get("allow_not_assessed") is not None:
+            raise RulesError("'allow_not_assessed' is only for checklist steps")
+        return
+    fields["critical"] = bool_field(raw, "critical", False)
+    if fields["critical"]:
+        fields["critical_reason"] = text_field(raw.get("critical_reason"), "critical_reason")
+    fields["list_name"], fields["choices"] = _builtin(ctx["step_list"])
+    fields["allow_not_assessed"] = bool_field(raw, "allow_not_assessed", False)
+    if fields["allow_not_assessed"]:
         if fields["critical"]:
-            fields["critical_reason"] = text_field(raw.get("critical_reason"), "critical_reason")
-        fields["list_name"], fields["choices"] = _builtin(ctx["step_list"])
-        fields["allow_not_assessed"] = bool_field(raw, "allow_not_assessed", False)
-        if fields["allow_not_assessed"]:
-            if fields["critical"]:
-                raise RulesError("a critical step must always be assessed (allow_not_assessed)")
-            fields["list_name"] = f"{fields['list_name']}_na"
-            fields["choices"] = (*fields["choices"], Choice(NOT_ASSESSED, STEP_NOT_ASSESSED))
-    elif raw.get("allow_not_assessed") is not None:
-        raise RulesError("'allow_not_assessed' is only for checklist steps")
+            raise RulesError("a critical step must always be assessed (allow_not_assessed)")
+        fields["list_name"] = f"{fields['list_name']}_na"
+        fields["choices"] = (*fields["choices"], Choice(NOT_ASSESSED, STEP_NOT_ASSESSED))
+
+
+def _scale_sign_recall_fields(raw: Mapping, kind: str, itype: str, ctx: dict, fields: dict) -> None:
+    """A likert item's scale, a smoothness sign's group, a recall question's class and flags."""
     if kind == "likert":
         fields.update(reverse=bool_field(raw, "reverse", False), list_name="likert_scale",
                       choices=ctx["scale_choices"])  # fmt: skip
@@ -192,26 +211,21 @@ def _kind_fields(raw: Mapping, kind: str, itype: str, ctx: dict, fields: dict) -
         if raw.get("group") not in ("mother", "baby"):
             raise RulesError("a sign needs 'group: mother' or 'group: baby'")
         fields["group"] = raw["group"]
-    if itype in ("true_false", "yes_no", "sign"):
-        fields["list_name"], fields["choices"] = _builtin(itype)
-    if itype in ("select_one", "select_multiple"):
-        fields["list_name"], fields["choices"] = _custom_choices(raw, ctx)
     if kind == "recall" and itype == "yes_no":
         if raw.get("recall_class") not in RECALL_CLASSES:
             raise RulesError(f"'recall_class' must be one of {RECALL_CLASSES}")
         fields.update(recall_class=raw["recall_class"], flags=_tags(raw.get("flags"), "flags"))
-    if itype == "integer":
-        c = raw.get("constraint")
-        if (
-            not isinstance(c, Mapping)
-            or set(c) != {"min", "max"}
-            or not all(isinstance(c[k], int) and not isinstance(c[k], bool) for k in c)
-            or c["min"] > c["max"]
-        ):
-            raise RulesError("an integer item needs constraint: {min: <int>, max: <int>}")
-        fields.update(min=c["min"], max=c["max"])
-    if itype != "select_multiple" and any(c.exclusive for c in fields.get("choices", ())):
-        raise RulesError("'exclusive' choices only make sense in select_multiple")
+
+
+def _integer_range(c: Any) -> dict[str, int]:
+    if (
+        not isinstance(c, Mapping)
+        or set(c) != {"min", "max"}
+        or not all(isinstance(c[k], int) and not isinstance(c[k], bool) for k in c)
+        or c["min"] > c["max"]
+    ):
+        raise RulesError("an integer item needs constraint: {min: <int>, max: <int>}")
+    return {"min": c["min"], "max": c["max"]}
 
 
 def _custom_choices(raw: Mapping, ctx: dict) -> tuple[str, tuple[Choice, ...]]:
@@ -252,21 +266,8 @@ def parse_definition(data: Any, path: Path, check_layout: bool) -> InstrumentDef
     )
 
 
-def _parse_head(data: Mapping, path: Path, check_layout: bool) -> dict[str, Any]:  # noqa: C901 (one message per invalid header field; split with the registry)
-    iid, version, kind = data.get("id"), data.get("version"), data.get("kind")
-    if not isinstance(iid, str) or not NAME_RE.match(iid):
-        raise RulesError(f"'id' must be lower_snake_case, got {iid!r}")
-    version = (
-        str(version) if isinstance(version, int) and not isinstance(version, bool) else version
-    )
-    if not isinstance(version, str) or not _VERSION_RE.match(version):
-        raise RulesError(f'\'version\' must look like "1" or "1.2", got {version!r}')
-    if kind not in KINDS:
-        raise RulesError(f"'kind' must be one of {KINDS}, got {kind!r}")
-    if check_layout:
-        m = _FILE_RE.match(path.name)
-        if path.parent.name != iid or not m or m.group(1) != version:
-            raise RulesError(f"file must be {iid}/v{version}.yaml (id and version must match)")
+def _parse_head(data: Mapping, path: Path, check_layout: bool) -> dict[str, Any]:
+    iid, version, kind = _identity(data, path, check_layout)
     if not isinstance(data.get("validated"), bool):
         raise RulesError("'validated' (true/false) is required")
     if not isinstance(data.get("license"), str) or not data["license"].strip():
@@ -296,6 +297,25 @@ def _parse_head(data: Mapping, path: Path, check_layout: bool) -> dict[str, Any]
         raise RulesError("'scale' is only for likert instruments")
     head["licensed_item_text"] = _parse_licensed(data.get("licensed_item_text"))
     return head
+
+
+def _identity(data: Mapping, path: Path, check_layout: bool) -> tuple[str, str, str]:
+    """(id, version, kind), checked; with ``check_layout`` the file must be <id>/v<version>.yaml."""
+    iid, version, kind = data.get("id"), data.get("version"), data.get("kind")
+    if not isinstance(iid, str) or not NAME_RE.match(iid):
+        raise RulesError(f"'id' must be lower_snake_case, got {iid!r}")
+    version = (
+        str(version) if isinstance(version, int) and not isinstance(version, bool) else version
+    )
+    if not isinstance(version, str) or not _VERSION_RE.match(version):
+        raise RulesError(f'\'version\' must look like "1" or "1.2", got {version!r}')
+    if kind not in KINDS:
+        raise RulesError(f"'kind' must be one of {KINDS}, got {kind!r}")
+    if check_layout:
+        m = _FILE_RE.match(path.name)
+        if path.parent.name != iid or not m or m.group(1) != version:
+            raise RulesError(f"file must be {iid}/v{version}.yaml (id and version must match)")
+    return iid, version, kind
 
 
 def _parse_scale(raw: Any) -> dict[str, Any]:
