@@ -88,3 +88,20 @@ def convert(item, raw, b: Binding, definition, labels):
     except (CellError, scoring.AnswerError) as exc:
         return exc
     return (norm.get(item.id),)
+
+
+def scored(c, norm, scorer, withheld, details_json, b: Binding, header, plan):
+    """(score %, category, complete, details JSON) of a row's answers; None when rejected."""
+    try:
+        result = scorer.score_normalised(norm)
+    except scoring.AnswerError as exc:
+        column = b.item_column(header, exc.item_id)
+        value = cell(c.cells, b.items.get(exc.item_id))
+        plan.reject(c.row, column, value, answer_message(exc))
+        return None
+    return withheld or (
+        result.score_pct,
+        result.category or "",
+        result.complete,
+        details_json(result.details),
+    )

@@ -47,7 +47,7 @@ from laktasi.imports.importers.binding import (
     known_columns,
 )
 from laktasi.imports.importers.missing import is_scored, missing_columns, missing_note
-from laktasi.imports.importers.response_cells import answer_message, memo, row_answers
+from laktasi.imports.importers.response_cells import memo, row_answers, scored
 from laktasi.imports.importers.rows import (
     NewResponse,
     ResponseRows,
@@ -180,7 +180,7 @@ class ResponsesImporter(Importer):
         stable = found.get("root") or found.get("uuid") or found.get("instance")
         return stable, found.get("instance") or found.get("uuid")
 
-    def _meta(self, row, cells, col, b: Binding, plan: Plan) -> Candidate | None:  # noqa: C901 (one branch per metadata column; split planned with bind)
+    def _meta(self, row, cells, col, b: Binding, plan: Plan) -> Candidate | None:
         identity = self._identity(row, cells, col, b, plan)
         if identity is False:
             return None
@@ -203,6 +203,20 @@ class ResponsesImporter(Importer):
                 row, col.get("mother_id", "mother_id"), ref.identifier, str(MSG_BAD_IDENTIFIER)
             )
             ref = None
+        timepoint, followup = self._when(row, cells, col, b, plan)
+        observer = memo(self._cache["observer"], _observer, cell(cells, b.meta.get("observer")))[0]
+        if observer not in OBSERVERS:
+            plan.reject(row, col.get("observer", "observer"), observer, str(MSG_OBSERVER))
+        collected = self._collected_at(cells, b, col, row, plan)
+        if ref is None or row in plan.rejected_rows:
+            plan.rejected_rows.add(row)
+            return None
+        return Candidate(
+            row, sub_uuid, ref, timepoint, followup, observer, collected, cells, version=version
+        )
+
+    def _when(self, row, cells, col, b: Binding, plan: Plan) -> tuple[str | None, int]:
+        """(timepoint, follow-up number: 0 unless a follow-up), each rejected when unreadable."""
         raw_tp = cell(cells, b.meta.get("timepoint"))
         timepoint = memo(self._cache["timepoint"], self._timepoint, raw_tp)[0]
         if timepoint is None:
@@ -219,16 +233,7 @@ class ResponsesImporter(Importer):
                 )
             else:
                 followup = number
-        observer = memo(self._cache["observer"], _observer, cell(cells, b.meta.get("observer")))[0]
-        if observer not in OBSERVERS:
-            plan.reject(row, col.get("observer", "observer"), observer, str(MSG_OBSERVER))
-        collected = self._collected_at(cells, b, col, row, plan)
-        if ref is None or row in plan.rejected_rows:
-            plan.rejected_rows.add(row)
-            return None
-        return Candidate(
-            row, sub_uuid, ref, timepoint, followup, observer, collected, cells, version=version
-        )
+        return timepoint, followup
 
     def _timepoint(self, value: Any) -> str | None:
         text = header_key(clean_text(value))
@@ -267,15 +272,10 @@ class ResponsesImporter(Importer):
 
     # -- pass 2: decide
 
-    def _classify(self, candidates, definition, b: Binding, header, ctx: Context, plan: Plan):  # noqa: C901 (row classification; split planned (binding/classification/writing))
+    def _classify(self, candidates, definition, b: Binding, header, ctx: Context, plan: Plan):
         program = ctx.program
         program_pk = program.pk if program else None
-        for c in candidates:
-            if c.uuid is None:
-                c.uuid = uuid.uuid5(
-                    NAMESPACE,
-                    f"{definition.id}|{program_pk}|{c.mother_pk}|{c.timepoint}|{c.followup}|{c.observer}",
-                )
+        _default_uuids(candidates, definition.id, program_pk)
         refused = {u for _row, u in self._not_approved if u is not None}
         stored = submissions.stored_responses([c.uuid for c in candidates] + sorted(refused))
         edits = [
@@ -289,17 +289,7 @@ class ResponsesImporter(Importer):
         consented = consent_in_force({c.mother_pk for c in candidates})
         labels = form_labels(definition.id, definition.version)
         scorer = scoring.Scorer(definition, program_rules(program=program, instrument=definition))
-        plan.constants = {
-            "program_id": program_pk,
-            "instrument_id": definition.id,
-            "instrument_version": definition.version,
-            "collected_by_id": ctx.user.pk if ctx.user else None,
-            "source": (
-                Source.ODK
-                if {"instance", "uuid", "root", "submission_time"} & set(b.meta)
-                else Source.IMPORT
-            ),
-        }
+        plan.constants = _constants(definition, program_pk, ctx, b)
         seen_uuids: set[uuid.UUID] = set()
         memo: dict[str, tuple] = {}
         dumps = _json_encoder().encode
@@ -316,8 +306,7 @@ class ResponsesImporter(Importer):
                 continue
             key = (c.mother_pk, c.timepoint, c.followup, c.observer)
             target, message = _target(c.uuid, old, key, taken, replaceable)
-            if message is None and c.mother_pk not in consented:
-                message = MSG_NO_CONSENT
+            message = message or (None if c.mother_pk in consented else MSG_NO_CONSENT)
             if message is not None:
                 plan.reject(c.row, mother_col, c.ref.identifier or "NIK", str(message))
                 continue
@@ -329,19 +318,10 @@ class ResponsesImporter(Importer):
             answers_json = dumps(norm)
             outcome = memo.get(answers_json)
             if outcome is None:
-                try:
-                    result = scorer.score_normalised(norm)
-                except scoring.AnswerError as exc:
-                    column = b.item_column(header, exc.item_id)
-                    value = cell(c.cells, b.items.get(exc.item_id))
-                    plan.reject(c.row, column, value, answer_message(exc))
+                outcome = scored(c, norm, scorer, withheld, details_json, b, header, plan)
+                if outcome is None:
                     continue
-                outcome = memo[answers_json] = withheld or (
-                    result.score_pct,
-                    result.category or "",
-                    result.complete,
-                    details_json(result.details),
-                )
+                memo[answers_json] = outcome
             seen_uuids.add(c.uuid)
             taken[key] = True
             record = NewResponse(
@@ -444,6 +424,28 @@ class ResponsesImporter(Importer):
             progress(len(batch))
         submissions.record_versions(plan.versions, job=job)
         return written | {r.mother_id for r in records}
+
+
+def _default_uuids(candidates: list[Candidate], instrument_id: str, program_pk) -> None:
+    """A row without a submission ID gets one derived from what it records (idempotent)."""
+    for c in candidates:
+        if c.uuid is None:
+            c.uuid = uuid.uuid5(
+                NAMESPACE,
+                f"{instrument_id}|{program_pk}|{c.mother_pk}|{c.timepoint}|{c.followup}|{c.observer}",
+            )
+
+
+def _constants(definition, program_pk, ctx: Context, b: Binding) -> dict[str, Any]:
+    """The columns every response row of this file shares."""
+    odk = {"instance", "uuid", "root", "submission_time"} & set(b.meta)
+    return {
+        "program_id": program_pk,
+        "instrument_id": definition.id,
+        "instrument_version": definition.version,
+        "collected_by_id": ctx.user.pk if ctx.user else None,
+        "source": Source.ODK if odk else Source.IMPORT,
+    }
 
 
 def _new_edit(c: Candidate, recorded: set[uuid.UUID]) -> bool:
