@@ -87,7 +87,7 @@ def complete_choice_columns(item: registry.Item, b: Binding) -> bool:
     return bool(chosen) and chosen >= set(item.choice_names)
 
 
-def bind(header: list[str], definition: registry.InstrumentDefinition) -> Binding:  # noqa: C901 (column binding; split planned (binding/classification/writing))
+def bind(header: list[str], definition: registry.InstrumentDefinition) -> Binding:
     """Assign each column to a metadata field, an item or a select_multiple choice."""
     labels = form_labels(definition.id, definition.version)
     items = {it.id: it for it in definition.items}
@@ -96,41 +96,54 @@ def bind(header: list[str], definition: registry.InstrumentDefinition) -> Bindin
         key = header_key(name)
         if not key:
             continue
-        segs = _segments(name)
-        last = segs[-1]
-        target = META.get(key) or META.get(last)
-        if target:
-            b.meta.setdefault(target, pos)
-            continue
-        if key in IGNORED or last in IGNORED:
-            continue
-        if last in items:
-            b.items.setdefault(last, pos)
-            continue
-        if len(segs) >= 2 and segs[-2] in items and items[segs[-2]].type == "select_multiple":
-            item = items[segs[-2]]
-            if last in item.choice_names:
-                b.choices.setdefault(item.id, []).append((last, pos))
-                continue
-        label_target = next((labels.fields[k] for k in _suffixes(key) if k in labels.fields), None)
-        if label_target in META:
-            b.meta.setdefault(META[label_target], pos)
-            continue
-        if label_target in items:
-            b.items.setdefault(label_target, pos)
-            continue
-        if "/" in key:
-            parent, _sep, child = key.rpartition("/")
-            item_id = next((labels.fields[k] for k in _suffixes(parent) if k in labels.fields), "")
-            item_id = item_id or parent.rpartition("/")[2]
-            item = items.get(item_id)
-            if item and item.type == "select_multiple" and item.list_name:
-                choice = labels.choices.get(item.list_name, {}).get(child)
-                if choice:
-                    b.choices.setdefault(item.id, []).append((choice, pos))
-                    continue
-        b.ignored.append(name)
+        if not (
+            _bind_by_name(b, pos, name, key, items) or _bind_by_label(b, pos, key, items, labels)
+        ):
+            b.ignored.append(name)
     return b
+
+
+def _bind_by_name(b: Binding, pos: int, name: str, key: str, items: dict) -> bool:
+    """Bind a column named as laktasi's form names things (also under a group path); True
+    when bound or deliberately ignored (the tools' own bookkeeping columns)."""
+    segs = _segments(name)
+    last = segs[-1]
+    target = META.get(key) or META.get(last)
+    if target:
+        b.meta.setdefault(target, pos)
+        return True
+    if key in IGNORED or last in IGNORED:
+        return True
+    if last in items:
+        b.items.setdefault(last, pos)
+        return True
+    parent = items.get(segs[-2]) if len(segs) >= 2 else None
+    if parent is not None and parent.type == "select_multiple" and last in parent.choice_names:
+        b.choices.setdefault(parent.id, []).append((last, pos))
+        return True
+    return False
+
+
+def _bind_by_label(b: Binding, pos: int, key: str, items: dict, labels) -> bool:
+    """Bind a column headed by a question's or choice's label (an export "with labels")."""
+    label_target = next((labels.fields[k] for k in _suffixes(key) if k in labels.fields), None)
+    if label_target in META:
+        b.meta.setdefault(META[label_target], pos)
+        return True
+    if label_target in items:
+        b.items.setdefault(label_target, pos)
+        return True
+    if "/" not in key:
+        return False
+    parent, _sep, child = key.rpartition("/")
+    item_id = next((labels.fields[k] for k in _suffixes(parent) if k in labels.fields), "")
+    item = items.get(item_id or parent.rpartition("/")[2])
+    if item and item.type == "select_multiple" and item.list_name:
+        choice = labels.choices.get(item.list_name, {}).get(child)
+        if choice:
+            b.choices.setdefault(item.id, []).append((choice, pos))
+            return True
+    return False
 
 
 def detect_instrument(header: list[str], ctx: Context) -> registry.InstrumentDefinition:
