@@ -34,8 +34,6 @@ from laktasi.privacy.models import AccessAction, AccessLogEntry
 # Fields never exported: keys for lookups, not data about her.
 NOT_EXPORTED = {"nik_hash"}
 
-__all__ = ["access_log_record"]  # re-exported: apps above privacy import it from here
-
 
 # --- export ---------------------------------------------------------------------------------
 
