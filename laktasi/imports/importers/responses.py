@@ -291,7 +291,7 @@ class ResponsesImporter(Importer):
         scorer = scoring.Scorer(definition, program_rules(program=program, instrument=definition))
         plan.constants = _constants(definition, program_pk, ctx, b)
         seen_uuids: set[uuid.UUID] = set()
-        memo: dict[str, tuple] = {}
+        outcomes: dict[str, tuple] = {}
         dumps = _json_encoder().encode
         details_json = _details_encoder(dumps, scorer.prepared_rule)
         withheld = self._withheld_details(plan, scorer, details_json)
@@ -316,12 +316,12 @@ class ResponsesImporter(Importer):
             # The answers' JSON is both what is stored and the key of the score memo: equal
             # answers score equally, and a file repeats patterns (checklists especially).
             answers_json = dumps(norm)
-            outcome = memo.get(answers_json)
+            outcome = outcomes.get(answers_json)
             if outcome is None:
                 outcome = scored(c, norm, scorer, withheld, details_json, b, header, plan)
                 if outcome is None:
                     continue
-                memo[answers_json] = outcome
+                outcomes[answers_json] = outcome
             seen_uuids.add(c.uuid)
             taken[key] = True
             record = NewResponse(
