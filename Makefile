@@ -39,9 +39,13 @@ messages: install
 	@if command -v msgfmt >/dev/null; then cd laktasi && ../$(LAKTASI) compilemessages -v0; \
 	else echo "gettext not installed: using the committed .mo files"; fi
 
+# Style and architecture: ruff (incl. complexity <= 10, C90), the import contracts in
+# pyproject.toml (stats pure, apps layered, no cycles: lint-imports) and mypy --strict on stats.
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 check: install-test messages
 	$(LAKTASI) makemigrations --check --dry-run

@@ -279,6 +279,11 @@ STORAGES = {
 SESSION_COOKIE_AGE = envint("LAKTASI_SESSION_AGE", 60 * 60 * 12)
 # Counts below this are shown as "<N" to viewers (aggregates only) on dashboards.
 SMALL_CELL_THRESHOLD = envint("LAKTASI_SMALL_CELL", 5)
+# Follow-up defaults a deployment may override in code (None: the documented defaults in
+# followups/models.py, default_contacts() and REFERRAL_PROBLEMS). A program's FollowupPlan
+# overrides the contacts again.
+LAKTASI_FOLLOWUP_CONTACTS: list[dict] | None = None
+LAKTASI_REFERRAL_PROBLEMS: tuple[str, ...] | None = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("LAKTASI_SESSION_BROWSER_CLOSE", False)

@@ -91,49 +91,66 @@ def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"request": [str(m) for m in exc.messages]}
 
 
+def _problem(request: HttpRequest, exc: ProblemError):
+    return problem(exc.status, exc.detail, kind=exc.kind, errors=exc.errors)
+
+
+def _invalid(request: HttpRequest, exc: NinjaValidationError):
+    return problem(422, "The request is not valid.", kind="validation",
+                   errors=_ninja_errors(exc))  # fmt: skip
+
+
+def _rejected(request: HttpRequest, exc: DjangoValidationError):
+    return problem(422, "The data was refused.", kind="validation",
+                   errors=_django_errors(exc))  # fmt: skip
+
+
+def _conflict(request: HttpRequest, exc: IntegrityError):
+    return problem(409, "The record conflicts with an existing one.", kind="conflict")
+
+
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return problem(401, "Send a valid API token: Authorization: Bearer <token>.")
+
+
+def _forbidden(request: HttpRequest, exc: AuthorizationError):
+    return problem(404, "Not found.")
+
+
+def _denied(request: HttpRequest, exc: PermissionDenied):
+    # Never confirm that something exists outside the user's scope.
+    return problem(404, "Not found.")
+
+
+def _not_found(request: HttpRequest, exc: Http404):
+    return problem(404, "Not found.")
+
+
+def _http(request: HttpRequest, exc: HttpError):
+    return problem(exc.status_code, str(exc))
+
+
+def _crash(request: HttpRequest, exc: Exception):
+    logger.exception("API error on %s %s", request.method, request.path)
+    return problem(500, "Something went wrong; the error was logged.")
+
+
+# Exception class -> handler, registered on the API by install().
+_HANDLERS = (
+    (ProblemError, _problem),
+    (NinjaValidationError, _invalid),
+    (DjangoValidationError, _rejected),
+    (IntegrityError, _conflict),
+    (AuthenticationError, _unauthenticated),
+    (AuthorizationError, _forbidden),
+    (PermissionDenied, _denied),
+    (Http404, _not_found),
+    (HttpError, _http),
+    (Exception, _crash),
+)
+
+
 def install(api: NinjaAPI) -> None:
     """Register the problem handlers on ``api``."""
-
-    @api.exception_handler(ProblemError)
-    def _problem(request: HttpRequest, exc: ProblemError):
-        return problem(exc.status, exc.detail, kind=exc.kind, errors=exc.errors)
-
-    @api.exception_handler(NinjaValidationError)
-    def _invalid(request: HttpRequest, exc: NinjaValidationError):
-        return problem(422, "The request is not valid.", kind="validation",
-                       errors=_ninja_errors(exc))  # fmt: skip
-
-    @api.exception_handler(DjangoValidationError)
-    def _rejected(request: HttpRequest, exc: DjangoValidationError):
-        return problem(422, "The data was refused.", kind="validation",
-                       errors=_django_errors(exc))  # fmt: skip
-
-    @api.exception_handler(IntegrityError)
-    def _conflict(request: HttpRequest, exc: IntegrityError):
-        return problem(409, "The record conflicts with an existing one.", kind="conflict")
-
-    @api.exception_handler(AuthenticationError)
-    def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
-        return problem(401, "Send a valid API token: Authorization: Bearer <token>.")
-
-    @api.exception_handler(AuthorizationError)
-    def _forbidden(request: HttpRequest, exc: AuthorizationError):
-        return problem(404, "Not found.")
-
-    @api.exception_handler(PermissionDenied)
-    def _denied(request: HttpRequest, exc: PermissionDenied):
-        # Never confirm that something exists outside the user's scope.
-        return problem(404, "Not found.")
-
-    @api.exception_handler(Http404)
-    def _not_found(request: HttpRequest, exc: Http404):
-        return problem(404, "Not found.")
-
-    @api.exception_handler(HttpError)
-    def _http(request: HttpRequest, exc: HttpError):
-        return problem(exc.status_code, str(exc))
-
-    @api.exception_handler(Exception)
-    def _crash(request: HttpRequest, exc: Exception):
-        logger.exception("API error on %s %s", request.method, request.path)
-        return problem(500, "Something went wrong; the error was logged.")
+    for exc_class, handler in _HANDLERS:
+        api.exception_handler(exc_class)(handler)

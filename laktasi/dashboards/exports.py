@@ -11,15 +11,8 @@ import io
 
 from openpyxl import Workbook
 
+from laktasi.core.spreadsheet import neutralise
 from laktasi.dashboards.indicators import Table
-
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
 
 
 def _rows(table: Table) -> list[list]:

@@ -171,7 +171,8 @@ def weight_rules_by_mother(mother_ids) -> dict[int, WeightRules]:
 def _baby_facts(babies: list[Baby]) -> dict[int, BabyFacts]:
     """The query half of :func:`baby_alerts`: visits, recall flags and smoothness per baby."""
     ids = [b.pk for b in babies]
-    referral_problems = frozenset(getattr(settings, "LAKTASI_REFERRAL_PROBLEMS", REFERRAL_PROBLEMS))
+    configured = settings.LAKTASI_REFERRAL_PROBLEMS
+    referral_problems = frozenset(REFERRAL_PROBLEMS if configured is None else configured)
     visits = list(
         Visit.objects.filter(baby_id__in=ids, scheduled=True)
         .only("baby_id", "due_date", "window_end", "done_on", "feeding_status", "problems",

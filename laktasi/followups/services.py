@@ -40,11 +40,7 @@ def plan_for_baby(*, baby: Baby) -> list[dict]:
         .order_by("program__start_date", "pk")
         .first()
     )
-    return (
-        plan.contacts
-        if plan
-        else getattr(settings, "LAKTASI_FOLLOWUP_CONTACTS", None) or (default_contacts())
-    )
+    return plan.contacts if plan else settings.LAKTASI_FOLLOWUP_CONTACTS or default_contacts()
 
 
 def visits_schedule(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from laktasi.core import spreadsheet
 from laktasi.imports.importers.attendance import ALIASES as ATTENDANCE_ALIASES
 from laktasi.imports.importers.mothers import CHOICES, COLUMNS
 from laktasi.imports.models import ImportJob, ImportKind
@@ -25,7 +26,6 @@ from laktasi.imports.storage import file_path
 from laktasi.instruments import registry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 ATTENDANCE_ORDER = ["mother_id", "nik", "session_date", "session_id", "companion_present"]
 ROW_COLUMN = "laktasi_row"
 ERRORS_COLUMN = "laktasi_errors"
@@ -35,9 +35,7 @@ def neutralise(value: Any) -> Any:
     """Make a cell safe to open in a spreadsheet program (text only; numbers pass)."""
     if value is FORMULA:
         return ""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
+    return spreadsheet.neutralise(value)
 
 
 def _workbook(sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:

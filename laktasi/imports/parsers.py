@@ -113,15 +113,7 @@ def read_table(path: Path, *, header_score: Callable[[list[str]], int]) -> Table
 def _table(
     raw_rows: Iterator[list[Any]], *, header_score: Callable[[list[str]], int], max_rows: int
 ) -> Table:
-    scanned: list[tuple[int, list[Any]]] = []
-    number = 0
-    for cells in raw_rows:
-        number += 1
-        if _blank(cells):
-            continue
-        scanned.append((number, cells))
-        if len(scanned) >= MAX_HEADER_SCAN:
-            break
+    scanned = _first_rows(raw_rows)
     if not scanned:
         raise FileRejected(_("The file has no rows."))
     best = max(scanned, key=lambda nr: header_score([clean_text(c) for c in nr[1]]))
@@ -134,9 +126,8 @@ def _table(
     table = Table(header=[clean_text(c) for c in best[1]], header_row=header_row)
     if len(table.header) > MAX_COLUMNS:
         raise FileRejected(_("The file has too many columns (at most %(n)s)."), n=MAX_COLUMNS)
-    for num, cells in scanned:
-        if num > header_row:
-            table.rows.append((num, cells))
+    table.rows.extend((num, cells) for num, cells in scanned if num > header_row)
+    number = scanned[-1][0]  # the scan stopped right after this row
     for cells in raw_rows:
         number += 1
         if _blank(cells):
@@ -147,6 +138,18 @@ def _table(
     if len(table.rows) > max_rows:
         raise FileRejected(_("The file has too many rows (at most %(n)s)."), n=max_rows)
     return table
+
+
+def _first_rows(raw_rows: Iterator[list[Any]]) -> list[tuple[int, list[Any]]]:
+    """(row number, cells) of the first non-blank rows, where the header is looked for."""
+    scanned: list[tuple[int, list[Any]]] = []
+    for number, cells in enumerate(raw_rows, start=1):
+        if _blank(cells):
+            continue
+        scanned.append((number, cells))
+        if len(scanned) >= MAX_HEADER_SCAN:
+            break
+    return scanned
 
 
 def _blank(cells: list[Any]) -> bool:

@@ -12,9 +12,9 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from laktasi.core.forms import IdempotencyMixin, day_field
 from laktasi.instruments import scoring
 from laktasi.instruments.registry import InstrumentDefinition, Item
-from laktasi.mothers.forms import IdempotencyMixin, day_field
 from laktasi.mothers.models import Mother
 
 ITEM_PREFIX = "q_"

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from laktasi.accounts.models import User
+from laktasi.core.idempotency import save_once, submission_replay
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.models import Observer, Response, Source, Timepoint
 from laktasi.mothers.models import Companion, Mother
@@ -82,10 +82,9 @@ def response_record(
     A replay with a known ``submission_uuid`` returns the stored response unchanged. A second
     response for the same program, mother, instrument, timepoint and observer is refused.
     """
-    if submission_uuid:
-        existing = Response.objects.filter(submission_uuid=submission_uuid).first()
-        if existing is not None:
-            return existing, False
+    existing = submission_replay(Response, submission_uuid)
+    if existing is not None:
+        return existing, False
     require_consent(mother=mother)
     try:
         instrument = registry.get(instrument_id, version)
@@ -116,16 +115,7 @@ def response_record(
     )
     _apply(response, result)
     response.full_clean()
-    try:
-        with transaction.atomic():
-            response.save()
-    except IntegrityError:
-        # A concurrent replay of the same submission won the race: return that one.
-        existing = Response.objects.filter(submission_uuid=response.submission_uuid).first()
-        if existing is None:
-            raise
-        return existing, False
-    return response, True
+    return save_once(response)
 
 
 def response_update(

@@ -19,13 +19,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from laktasi.accounts.guards import require_personal_access
+from laktasi.core.forms import attach_errors
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.forms import InstrumentForm, RecordForm, language, short_name
 from laktasi.instruments.models import Observer, Timepoint
 from laktasi.instruments.selectors import instrument_definitions, response_get, response_list
 from laktasi.instruments.services import program_rules, response_record, response_update
 from laktasi.mothers.selectors import mother_get, mother_has_consent
-from laktasi.mothers.views import attach_errors, require_personal_access
+from laktasi.mothers.services import MSG_NO_CONSENT
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 from laktasi.programs.selectors import enrollment_list, program_get, program_list, session_list
@@ -136,11 +138,7 @@ def fill_view(request, mother_pk: int, instrument_id: str, timepoint: str):
     programs = mother_programs(request.user, mother)
     sessions = session_list(user=request.user).filter(program__in=programs)
     data = request.POST if request.method == "POST" else None
-    initial = {}
-    if request.GET.get("program", "").isdigit():
-        initial["program"] = int(request.GET["program"])
-    if request.GET.get("followup", "").isdigit():
-        initial["followup_number"] = int(request.GET["followup"])
+    initial = _initial_from_query(request)
     form = RecordForm(
         data,
         initial=initial,
@@ -151,9 +149,7 @@ def fill_view(request, mother_pk: int, instrument_id: str, timepoint: str):
         sessions=sessions,
     )
     if not mother_has_consent(mother=mother):
-        messages.error(
-            request, _("This mother has no consent in force; assessments cannot be recorded.")
-        )
+        messages.error(request, MSG_NO_CONSENT)
         return redirect("mothers:detail", pk=mother.pk)
     if request.method == "GET":
         existing = _existing(request, mother, definition, timepoint, initial)
@@ -161,29 +157,9 @@ def fill_view(request, mother_pk: int, instrument_id: str, timepoint: str):
             messages.info(request, _("Already recorded: you can correct it here."))
             return redirect("instruments:edit", pk=existing.pk)
     if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            with transaction.atomic():
-                response, created = response_record(
-                    mother=mother,
-                    instrument_id=definition.id,
-                    version=definition.version,
-                    timepoint=timepoint,
-                    answers=form.answers(),
-                    collected_by=request.user,
-                    program=cleaned.get("program"),
-                    session=cleaned.get("session"),
-                    followup_number=cleaned.get("followup_number") or 0,
-                    performed_by_companion=cleaned.get("performed_by_companion"),
-                    submission_uuid=form.token,
-                    collected_at=_collected_at(cleaned["collected_on"]),
-                )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            if created:
-                messages.success(request, _("Saved."))
-            return redirect("instruments:response", pk=response.pk)
+        saved = _record(request, form, mother, definition, timepoint)
+        if saved is not None:
+            return saved
     context = {
         "mother": mother,
         "definition": definition,
@@ -194,6 +170,44 @@ def fill_view(request, mother_pk: int, instrument_id: str, timepoint: str):
         "lang": language(),
     }
     return render(request, "instruments/fill.html", context)
+
+
+def _initial_from_query(request) -> dict[str, int]:
+    """The program and follow-up number a link to the form chose (?program=…&followup=…)."""
+    initial = {}
+    if request.GET.get("program", "").isdigit():
+        initial["program"] = int(request.GET["program"])
+    if request.GET.get("followup", "").isdigit():
+        initial["followup_number"] = int(request.GET["followup"])
+    return initial
+
+
+def _record(request, form, mother, definition, timepoint: str):
+    """Save the valid form through the service: the redirect to the response, or None with
+    the service's errors put on the form."""
+    cleaned = form.cleaned_data
+    try:
+        with transaction.atomic():
+            response, created = response_record(
+                mother=mother,
+                instrument_id=definition.id,
+                version=definition.version,
+                timepoint=timepoint,
+                answers=form.answers(),
+                collected_by=request.user,
+                program=cleaned.get("program"),
+                session=cleaned.get("session"),
+                followup_number=cleaned.get("followup_number") or 0,
+                performed_by_companion=cleaned.get("performed_by_companion"),
+                submission_uuid=form.token,
+                collected_at=_collected_at(cleaned["collected_on"]),
+            )
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return None
+    if created:
+        messages.success(request, _("Saved."))
+    return redirect("instruments:response", pk=response.pk)
 
 
 def _existing(request, mother, definition, timepoint, initial):

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from laktasi.accounts import policy
+from laktasi.accounts.guards import require_personal_access
 from laktasi.instruments import registry
 from laktasi.instruments.forms import language
 from laktasi.links import messages as wa
@@ -35,7 +36,6 @@ from laktasi.links.services import (
     link_settings_save,
     may_change_link_settings,
 )
-from laktasi.mothers.views import require_personal_access
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 from laktasi.programs.selectors import program_get, session_get

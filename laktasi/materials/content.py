@@ -238,9 +238,7 @@ def content_problems() -> list[str]:
         _walk_bilingual(data, name, problems)
         _check_facts(data, name, problems)
         _check_confidence(data, name, problems, required=True)
-        for source_id in data.get("sources", []):
-            if source_id not in source_ids:
-                problems.append(f"{name}: unknown source {source_id!r}")
+        _check_sources(data, name, source_ids, problems)
         for block in data.get("blocks", []):
             _check_block(block, f"{name}.{block.get('id')}", problems)
     qa = load_raw("qa")
@@ -251,20 +249,7 @@ def content_problems() -> list[str]:
         if entry.get("id") in seen:
             problems.append(f"{where}: duplicate id")
         seen.add(entry.get("id"))
-        _check_facts(entry, where, problems)
-        _check_confidence(entry, where, problems, required=True)
-        for key in ("question", "answer", "seek_help"):
-            if not is_bilingual(entry.get(key)):
-                problems.append(f"{where}: {key} must be bilingual")
-        if not entry.get("keywords_id"):
-            problems.append(f"{where}: keywords_id is empty")
-        if entry.get("topic") not in qa["topics"]:
-            problems.append(f"{where}: unknown topic {entry.get('topic')!r}")
-        for source_id in entry.get("sources", []):
-            if source_id not in source_ids:
-                problems.append(f"{where}: unknown source {source_id!r}")
-        if not entry.get("sources"):
-            problems.append(f"{where}: no sources")
+        _check_qa_entry(entry, where, qa["topics"], source_ids, problems)
     guide_qa = load_raw("facilitator_guide")
     for block in guide_qa["blocks"]:
         for qa_id in block.get("qa_ids", []):
@@ -272,3 +257,26 @@ def content_problems() -> list[str]:
                 problems.append(f"facilitator_guide.{block['id']}: unknown qa id {qa_id!r}")
     _walk_bilingual(load_raw("labels"), "labels", problems)
     return problems
+
+
+def _check_sources(data: dict, where: str, source_ids: set[str], problems: list[str]) -> None:
+    for source_id in data.get("sources", []):
+        if source_id not in source_ids:
+            problems.append(f"{where}: unknown source {source_id!r}")
+
+
+def _check_qa_entry(
+    entry: dict, where: str, topics, source_ids: set[str], problems: list[str]
+) -> None:
+    _check_facts(entry, where, problems)
+    _check_confidence(entry, where, problems, required=True)
+    for key in ("question", "answer", "seek_help"):
+        if not is_bilingual(entry.get(key)):
+            problems.append(f"{where}: {key} must be bilingual")
+    if not entry.get("keywords_id"):
+        problems.append(f"{where}: keywords_id is empty")
+    if entry.get("topic") not in topics:
+        problems.append(f"{where}: unknown topic {entry.get('topic')!r}")
+    _check_sources(entry, where, source_ids, problems)
+    if not entry.get("sources"):
+        problems.append(f"{where}: no sources")

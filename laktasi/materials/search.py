@@ -286,36 +286,51 @@ def normalize_query(text: str) -> str:
     return " ".join(tokens)
 
 
-def stem_variants(word: str) -> set[str]:
-    """The word plus candidate stems after stripping common Indonesian affixes."""
-    variants = {word}
-    if len(word) < 5 or not word.isalpha():
-        return variants
+def _strip_one(word: str, suffixes) -> str | None:
+    """The word without the first of ``suffixes`` it ends with, if at least 4 letters stay."""
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return None
+
+
+def _suffix_bases(word: str) -> set[str]:
+    """The word and its stem without one suffix (and, after -nya, without -kan/-an/-i)."""
     bases = {word}
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             base = word[: -len(suffix)]
             bases.add(base)
-            if suffix == "nya":
-                for inner in ("kan", "an", "i"):
-                    if base.endswith(inner) and len(base) - len(inner) >= 4:
-                        bases.add(base[: -len(inner)])
-                        break
+            inner = _strip_one(base, ("kan", "an", "i")) if suffix == "nya" else None
+            if inner is not None:
+                bases.add(inner)
             break
+    return bases
+
+
+def _prefix_roots(base: str) -> set[str]:
+    """Roots of ``base`` without its prefix (recoded: me-ny… → s…), and without -kan/-an/-i."""
+    prefix = next((p for p in _PREFIXES if base.startswith(p)), None)
+    if prefix is None or len(base) - len(prefix) < 4:
+        return set()
+    root = base[len(prefix) :]
+    roots = {root}
+    if prefix in _RECODE and root[0] in "aeiou":
+        roots.add(_RECODE[prefix] + root)
+    stripped = _strip_one(root, ("kan", "an", "i"))
+    if stripped is not None:
+        roots.add(stripped)
+    return roots
+
+
+def stem_variants(word: str) -> set[str]:
+    """The word plus candidate stems after stripping common Indonesian affixes."""
+    variants = {word}
+    if len(word) < 5 or not word.isalpha():
+        return variants
+    bases = _suffix_bases(word)
     for base in list(bases):
-        for prefix in _PREFIXES:
-            if not base.startswith(prefix):
-                continue
-            if len(base) - len(prefix) >= 4:
-                root = base[len(prefix) :]
-                bases.add(root)
-                if prefix in _RECODE and root[0] in "aeiou":
-                    bases.add(_RECODE[prefix] + root)
-                for suffix in ("kan", "an", "i"):
-                    if root.endswith(suffix) and len(root) - len(suffix) >= 4:
-                        bases.add(root[: -len(suffix)])
-                        break
-            break
+        bases |= _prefix_roots(base)
     variants |= {b for b in bases if len(b) >= 4}
     return variants
 

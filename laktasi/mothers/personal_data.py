@@ -7,7 +7,12 @@ from django.contrib.sessions.models import Session
 
 from laktasi.mothers.models import Baby, Companion, Consent, Mother
 from laktasi.privacy.registry import BLANK, MONTH, YEAR, declare
-from laktasi.privacy.services import anonymous_name
+
+
+def anonymous_name(mother: Mother, value: str) -> str:  # noqa: ARG001
+    """The name an erased mother keeps: her random identifier only."""
+    return f"Anonim {mother.identifier}"
+
 
 declare(
     Mother,

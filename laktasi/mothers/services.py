@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laktasi.accounts import policy
 from laktasi.accounts.models import User
@@ -21,14 +22,22 @@ from laktasi.mothers.models import (
 )
 from laktasi.mothers.validators import normalize_nik, normalize_phone
 from laktasi.places.models import Facility, Region
+from laktasi.privacy.access_log import access_log_record
 from laktasi.privacy.models import AccessAction
-from laktasi.privacy.services import access_log_record
 
 # Said whether the other mother is in the user's scope or not, so it confirms nothing about
 # mothers she may not see (the NIK is unique, so the save has to be refused).
 MSG_NIK_UNUSABLE = _(
     "This NIK cannot be used. Check it; if it is right, ask your midwife or administrator."
 )
+# Why nothing new may be recorded about her: one wording for pages, API, imports and links.
+MSG_NO_CONSENT = gettext_lazy(
+    "This mother has no consent in force; assessments cannot be recorded."
+)
+MSG_RESTRICTED = gettext_lazy(
+    "This mother has restricted the processing of her data; nothing new can be recorded."
+)
+MSG_WITHDRAWN = gettext_lazy("This mother has withdrawn her consent; nothing new can be recorded.")
 MSG_MOVE = _(
     "Only an administrator, or a midwife whose network holds both facilities, can move a "
     "mother to another facility."
@@ -173,25 +182,17 @@ def require_processing_allowed(*, mother: Mother) -> None:
     if mother.pk is None:
         return
     if Mother.objects.filter(pk=mother.pk, restricted=True).exists() or mother.restricted:
-        raise ValidationError(
-            _("This mother has restricted the processing of her data; nothing new can be recorded.")
-        )
+        raise ValidationError(MSG_RESTRICTED)
     latest = mother.consents.order_by("-recorded_at", "-pk").first()
     if latest is not None and latest.action == ConsentAction.WITHDRAWN:
-        raise ValidationError(
-            _("This mother has withdrawn her consent; nothing new can be recorded.")
-        )
+        raise ValidationError(MSG_WITHDRAWN)
 
 
 def require_consent(*, mother: Mother) -> None:
     """Raise ValidationError unless the mother's consent is in force and processing is not
     restricted (a restriction request under UU 27/2022 stops new processing)."""
     if mother.restricted:
-        raise ValidationError(
-            _("This mother has restricted the processing of her data; nothing new can be recorded.")
-        )
+        raise ValidationError(MSG_RESTRICTED)
     latest = mother.consents.order_by("-recorded_at", "-pk").first()
     if latest is None or latest.action != ConsentAction.GIVEN:
-        raise ValidationError(
-            _("This mother has no consent in force; assessments cannot be recorded.")
-        )
+        raise ValidationError(MSG_NO_CONSENT)

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from laktasi.accounts import policy
+from laktasi.accounts.guards import require_personal_access
 from laktasi.core.crypto import keyed_hash
+from laktasi.core.forms import attach_errors, once_claim, once_done, once_release, once_result
 from laktasi.mothers import timeline
 from laktasi.mothers.forms import (
     BabyForm,
@@ -32,10 +34,6 @@ from laktasi.mothers.forms import (
     MotherForm,
     NameSearchForm,
     check_baby_after_mother,
-    once_claim,
-    once_done,
-    once_release,
-    once_result,
 )
 from laktasi.mothers.models import Mother
 from laktasi.mothers.selectors import (
@@ -47,26 +45,11 @@ from laktasi.mothers.selectors import (
 )
 from laktasi.mothers.services import mother_register, mother_update
 from laktasi.places.selectors import village_search
+from laktasi.privacy.access_log import access_log_record
 from laktasi.privacy.models import AccessAction
-from laktasi.privacy.services import access_log_record
 
 SEARCH_SESSION_KEY = "mothers_search"
 PAGE_SIZE = 25
-
-
-def require_personal_access(request: HttpRequest) -> None:
-    """Viewers see aggregates only: every page with names is a 404 for them."""
-    if not policy.sees_personal_data(request.user):
-        raise Http404
-
-
-def attach_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, else on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # ---------------------------------------------------------------------------- list and search

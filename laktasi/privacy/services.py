@@ -1,6 +1,7 @@
 """Writes for privacy: the access log and the data subject's rights (UU 27/2022).
 
-- ``access_log_record``: every view or export of a mother's personal data, by whom.
+- ``access_log_record`` (defined in ``access_log.py``, below mothers; kept importable here):
+  every view or export of a mother's personal data, by whom.
 - ``mother_export``: all her (and her baby's) data, with its change history and access log.
 - ``mother_restrict``: stop new processing; she is then listed only to administrators.
 - ``mother_erase``: anonymise her in every declared table, history table, admin log and
@@ -27,28 +28,11 @@ from laktasi.accounts.models import User
 from laktasi.mothers.models import Mother
 from laktasi.mothers.validators import normalize_phone
 from laktasi.privacy import registry
+from laktasi.privacy.access_log import access_log_record
 from laktasi.privacy.models import AccessAction, AccessLogEntry
 
 # Fields never exported: keys for lookups, not data about her.
 NOT_EXPORTED = {"nik_hash"}
-
-
-def access_log_record(
-    *, user: User | None, mother: Mother, action: str, channel: str = "web"
-) -> AccessLogEntry:
-    """Log one access to a mother's personal data: who, when, which mother, what action."""
-    username = user.get_username() if user is not None and user.is_authenticated else ""
-    entry = AccessLogEntry(
-        user=user if user is not None and user.is_authenticated else None,
-        username=username,
-        mother_pk=mother.pk,
-        mother_identifier=mother.identifier,
-        action=action,
-        channel=channel,
-    )
-    entry.full_clean()
-    entry.save()
-    return entry
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -258,11 +242,6 @@ def _purge_history(declaration: registry.Declaration, mother: Mother, pks: list)
     elif "__" not in path:
         by_mother |= Q(**{f"{path}_id": mother.pk})
     manager.filter(by_mother).delete()
-
-
-def anonymous_name(mother: Mother, value: str) -> str:  # noqa: ARG001
-    """The name an erased mother keeps: her random identifier only."""
-    return f"Anonim {mother.identifier}"
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laktasi.accounts.models import User
-from laktasi.mothers.forms import IdempotencyMixin, day_field
+from laktasi.core.forms import IdempotencyMixin, day_field
 from laktasi.mothers.models import Mother
 from laktasi.programs.models import Consultation
 from laktasi.programs.selectors import program_list, session_list

@@ -6,9 +6,10 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from laktasi.accounts.models import User
+from laktasi.core.idempotency import save_once, submission_replay
 from laktasi.mothers.models import Companion, Mother
 from laktasi.mothers.services import require_processing_allowed
 from laktasi.programs.models import (
@@ -131,10 +132,9 @@ def consultation_record(
     A replay with a known ``submission_uuid`` (a double-submitted form) returns the stored
     consultation unchanged.
     """
-    if submission_uuid:
-        existing = Consultation.objects.filter(submission_uuid=submission_uuid).first()
-        if existing is not None:
-            return existing, False
+    existing = submission_replay(Consultation, submission_uuid)
+    if existing is not None:
+        return existing, False
     require_processing_allowed(mother=mother)
     if session is not None and program is None:
         program = session.program
@@ -151,12 +151,4 @@ def consultation_record(
         submission_uuid=submission_uuid or uuid.uuid4(),
     )
     consultation.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            consultation.save()
-    except IntegrityError:
-        existing = Consultation.objects.filter(submission_uuid=consultation.submission_uuid).first()
-        if existing is None:
-            raise
-        return existing, False
-    return consultation, True
+    return save_once(consultation)

@@ -15,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from laktasi.accounts.guards import require_personal_access
+from laktasi.core.forms import attach_errors
 from laktasi.mothers.selectors import mother_get
-from laktasi.mothers.views import attach_errors, registration, require_personal_access
+from laktasi.mothers.views import registration
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 from laktasi.programs import pregnancy

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -33,7 +33,7 @@ class Result:
         is undefined or unbounded (each field's docstring says which), and a NaN or infinity
         found here is a bug, reported as :class:`StatisticsError`.
         """
-        return _jsonable(self, type(self).__name__)
+        return cast(dict[str, Any], _jsonable(self, type(self).__name__))
 
     def describe(self, lang: str = "id") -> str:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -112,7 +112,9 @@ def as_1d(values: Any, name: str) -> np.ndarray:
     return arr
 
 
-def check_same_length(before: np.ndarray, after: np.ndarray, names=("before", "after")) -> None:
+def check_same_length(
+    before: np.ndarray, after: np.ndarray, names: tuple[str, str] = ("before", "after")
+) -> None:
     if before.shape[0] != after.shape[0]:
         raise StatisticsError(
             f"{names[0]} and {names[1]} must have the same length "
@@ -124,9 +126,9 @@ def _none_mask(arr: np.ndarray) -> np.ndarray:
     """Missing values: None in object arrays, NaN in float arrays."""
     if arr.dtype == object:
         # None, and float NaN inside an object array (NaN != NaN), are missing
-        return np.asarray(np.equal(arr, None) | np.not_equal(arr, arr), dtype=bool)
+        return np.asarray(np.equal(arr, None) | np.not_equal(arr, arr), dtype=bool)  # type: ignore[call-overload]
     if arr.dtype.kind == "f":
-        return np.isnan(arr)
+        return cast(np.ndarray, np.isnan(arr))
     return np.zeros(arr.shape[0], dtype=bool)
 
 
@@ -207,7 +209,7 @@ def numeric_values(arr: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
         vals = arr.astype(np.float64, copy=False)
         miss = np.isnan(vals)
     elif arr.dtype == object:
-        miss = np.asarray(np.equal(arr, None), dtype=bool)
+        miss = np.asarray(np.equal(arr, None), dtype=bool)  # type: ignore[call-overload]
         present = arr[~miss]
         not_number = np.frompyfunc(_not_a_number, 1, 1)(present).astype(bool)
         if not_number.any():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -76,7 +77,7 @@ def typical_variance(v: np.ndarray, x: np.ndarray) -> float:
     k, m = x.shape
     w = 1.0 / v
     inv, _beta = _wls(x, w, np.zeros(k))
-    return (k - m) / _traces(x, w, inv)[0]
+    return cast(float, (k - m) / _traces(x, w, inv)[0])
 
 
 def tau2_dl(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
@@ -85,7 +86,7 @@ def tau2_dl(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
     w = 1.0 / v
     inv, beta = _wls(x, w, y)
     q = float(np.sum(w * (y - x @ beta) ** 2))
-    return max(0.0, (q - (k - m)) / _traces(x, w, inv)[0])
+    return cast(float, max(0.0, (q - (k - m)) / _traces(x, w, inv)[0]))
 
 
 def tau2_he(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
@@ -98,7 +99,7 @@ def tau2_he(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
     inv, beta = _wls(x, np.ones(k), y)
     rss = float(np.sum((y - x @ beta) ** 2))
     tr_pv = float(np.sum(v)) - float(np.trace(inv @ (x.T @ (x * v[:, None]))))
-    return (rss - tr_pv) / (k - m)
+    return cast(float, (rss - tr_pv) / (k - m))
 
 
 def _reml_loglik(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float) -> float:
@@ -191,4 +192,4 @@ def weighted_adj_r2(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
     rss = float(np.sum(w * (y - x @ beta) ** 2))
     mean = float(np.sum(w * y) / np.sum(w))
     tss = float(np.sum(w * (y - mean) ** 2))
-    return 1 - (rss / (k - m)) / (tss / (k - 1))
+    return cast(float, 1 - (rss / (k - m)) / (tss / (k - 1)))

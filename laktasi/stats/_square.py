@@ -29,6 +29,8 @@ Bowker AH (1948). A test for symmetry in contingency tables. JASA 43:572-574.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from scipy import stats
 
@@ -42,7 +44,7 @@ def _laplacian(t: np.ndarray) -> np.ndarray:
     idx = np.arange(k)
     lap[:, idx, idx] = 0.0
     lap[:, idx, idx] = -lap.sum(axis=2)
-    return lap
+    return cast(np.ndarray, lap)
 
 
 def stuart_maxwell_batch(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

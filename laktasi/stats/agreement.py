@@ -136,6 +136,30 @@ def _estimate(p: np.ndarray, w: np.ndarray, n: int) -> KappaEstimate:
     return KappaEstimate(kappa, se, ci, po, pe)
 
 
+def _categories(
+    r1: np.ndarray, r2: np.ndarray, levels: Sequence[Any] | None
+) -> tuple[tuple[Any, ...], bool]:
+    """(the categories, lowest first; whether they are ordered for the weighted kappa)."""
+    ordered = True
+    if levels is None:
+        seen = [v for v in set(r1.tolist()) | set(r2.tolist()) if v is not None and v == v]
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in seen)
+        try:
+            cats = tuple(sorted(seen))
+        except TypeError as exc:
+            raise StatisticsError("ratings mix types that cannot be ordered; pass levels") from exc
+        ordered = numeric
+    else:
+        if isinstance(levels, (str, bytes)):
+            raise StatisticsError("levels must be a list of categories")
+        cats = tuple(levels)
+        if len(set(cats)) != len(cats):
+            raise StatisticsError(f"levels must be distinct: {list(cats)!r}")
+    if not cats:
+        raise StatisticsError("no ratings: every value is missing")
+    return cats, ordered
+
+
 def cohen_kappa(
     rater1: Sequence[Any] | np.ndarray,
     rater2: Sequence[Any] | np.ndarray,
@@ -169,23 +193,7 @@ def cohen_kappa(
     r1 = as_1d(rater1, "rater1")
     r2 = as_1d(rater2, "rater2")
     check_same_length(r1, r2, ("rater1", "rater2"))
-    ordered = True
-    if levels is None:
-        seen = [v for v in set(r1.tolist()) | set(r2.tolist()) if v is not None and v == v]
-        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in seen)
-        try:
-            cats = tuple(sorted(seen))
-        except TypeError as exc:
-            raise StatisticsError("ratings mix types that cannot be ordered; pass levels") from exc
-        ordered = numeric
-    else:
-        if isinstance(levels, (str, bytes)):
-            raise StatisticsError("levels must be a list of categories")
-        cats = tuple(levels)
-        if len(set(cats)) != len(cats):
-            raise StatisticsError(f"levels must be distinct: {list(cats)!r}")
-    if not cats:
-        raise StatisticsError("no ratings: every value is missing")
+    cats, ordered = _categories(r1, r2, levels)
     c1, m1 = level_codes(r1, cats, "rater1")
     c2, m2 = level_codes(r2, cats, "rater2")
     keep, n_dropped = complete_pairs(m1, m2)

@@ -311,7 +311,9 @@ class OrdinalBounds(Result):
 
 
 @lru_cache(maxsize=64)
-def _ordinal_bounds(before: tuple[int, ...], after: tuple[int, ...], names: tuple[str, ...]):
+def _ordinal_bounds(
+    before: tuple[int, ...], after: tuple[int, ...], names: tuple[str, ...]
+) -> OrdinalBounds:
     tables = enumerate_tables(before, after)
     _, _, sm_p = stuart_maxwell_batch(tables)
     _, _, bw_p = bowker_batch(tables)

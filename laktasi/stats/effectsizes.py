@@ -94,7 +94,7 @@ def _paired_counts(a: Any, b: Any, c: Any, d: Any) -> tuple[int, int, int, int, 
     n = sum(counts)
     if n < 2:
         raise StatisticsError(f"only {n} complete pair(s): at least two are needed")
-    return (*counts, n)
+    return (counts[0], counts[1], counts[2], counts[3], n)
 
 
 def paired_risk_difference(a: Any, b: Any, c: Any, d: Any) -> EffectSize:

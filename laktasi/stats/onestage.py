@@ -52,7 +52,9 @@ class OneStageResult(Result):
         )
 
 
-def _profile(theta: float, n_j, mean_j, within: float, n: int) -> tuple[float, float, float]:
+def _profile(
+    theta: float, n_j: np.ndarray, mean_j: np.ndarray, within: float, n: int
+) -> tuple[float, float, float]:
     """-2 x REML profile log-likelihood at theta = tau/sigma, with mu and sigma² profiled out.
 
     For y_ij = mu + u_j + e_ij the quadratic form and determinant reduce to group sizes,

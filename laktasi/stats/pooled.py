@@ -149,7 +149,9 @@ def _p_value(stat: float, test: str, df: int) -> float:
     return clip_p(2 * stats.norm.sf(abs(stat)))
 
 
-def _heterogeneity(y, v, x, method: str, tau2: float) -> tuple[float, float, float]:
+def _heterogeneity(
+    y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, tau2: float
+) -> tuple[float, float, float]:
     """(QE, I², H²) as metafor prints them for this method."""
     k, m = x.shape
     q = _metafit.residual_q(y, v, x)
@@ -350,7 +352,9 @@ def _design(x: Any, k: int) -> tuple[np.ndarray, str, tuple[str, ...], tuple[str
     return np.column_stack([np.ones(k), num]), "numeric", (), ("intercept", "x")
 
 
-def _coefficients(beta, vb, names, test: str, df: int) -> tuple[Coefficient, ...]:
+def _coefficients(
+    beta: np.ndarray, vb: np.ndarray, names: Sequence[str], test: str, df: int
+) -> tuple[Coefficient, ...]:
     crit = _interval_crit(test, df)
     out = []
     for i, name in enumerate(names):
@@ -361,7 +365,9 @@ def _coefficients(beta, vb, names, test: str, df: int) -> tuple[Coefficient, ...
     return tuple(out)
 
 
-def _moderator_test(beta, vb, test: str, df: int) -> tuple[float, int, float]:
+def _moderator_test(
+    beta: np.ndarray, vb: np.ndarray, test: str, df: int
+) -> tuple[float, int, float]:
     m = beta.shape[0] - 1
     b = beta[1:]
     try:
@@ -374,7 +380,7 @@ def _moderator_test(beta, vb, test: str, df: int) -> tuple[float, int, float]:
     return qm, m, clip_p(stats.chi2.sf(qm, m))
 
 
-def _r2(y, v, x, method: str, tau2: float) -> float | None:
+def _r2(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, tau2: float) -> float | None:
     if method == "FE":
         return 0.0 if float(np.var(y)) == 0 else max(0.0, 100 * _metafit.weighted_adj_r2(y, v, x))
     tau2_re = _metafit.fit(y, v, np.ones((y.shape[0], 1)), method).tau2

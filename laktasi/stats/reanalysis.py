@@ -267,13 +267,14 @@ def reanalyze(
     if binary:
         if n is None or before_yes is None or after_yes is None:
             raise StatisticsError("a yes/no table needs n, before_yes and after_yes")
-        bounds: BinaryBounds | OrdinalBounds = marginal_bounds_binary(n, before_yes, after_yes)
+        yes_no = marginal_bounds_binary(n, before_yes, after_yes)
+        bounds: BinaryBounds | OrdinalBounds = yes_no
         names = tuple(labels) if labels is not None else ("yes", "no")
         if len(names) != 2:
             raise StatisticsError("a yes/no table takes two labels: the yes and the no category")
         nn = count_value(n, "n")
-        b_counts = [bounds.before_yes, nn - bounds.before_yes]
-        a_counts = [bounds.after_yes, nn - bounds.after_yes]
+        b_counts = [yes_no.before_yes, nn - yes_no.before_yes]
+        a_counts = [yes_no.after_yes, nn - yes_no.after_yes]
         kind = "binary"
     elif ordinal:
         if before is None or after is None:

@@ -230,7 +230,8 @@ def paired_scores(
         warnings.append(f"small sample (n = {n}): tests have little power")
     if n_dropped:
         warnings.append(f"{n_dropped} pair(s) with a missing value dropped")
-    p_quoted = p_t if quoted == "paired_t" else wil.p_value
+    # "paired_t" is quoted only when the t-test is defined (p_t is not None)
+    p_quoted = p_t if quoted == "paired_t" and p_t is not None else wil.p_value
     return PairedScoresResult(
         n_used=n,
         n_dropped=n_dropped,

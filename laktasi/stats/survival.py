@@ -334,7 +334,8 @@ def logrank(
     g_arr = as_1d(groups, "groups")
     t_all = as_1d(durations, "durations")
     check_same_length(t_all, g_arr, ("durations", "groups"))
-    gm = np.equal(g_arr, None) if g_arr.dtype == object else np.zeros(g_arr.shape[0], bool)
+    # numpy's stubs have no overload for a None operand; elementwise on an object array
+    gm = np.equal(g_arr, None) if g_arr.dtype == object else np.zeros(g_arr.shape[0], bool)  # type: ignore[call-overload]
     if g_arr.dtype.kind == "f":
         gm = np.isnan(g_arr)
     t, e, keep, n_dropped = _read(durations, events)

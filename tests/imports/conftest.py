@@ -41,22 +41,8 @@ def answer_for(definition, item, rng: random.Random) -> Any:
     return "catatan"
 
 
-def kobo_export(
-    instrument_id: str,
-    submissions: list[dict[str, Any]],
-    *,
-    labels: bool = False,
-    split_multiple: bool = False,
-    flavour: str = "kobo",
-    seed: int = 1,
-) -> tuple[list[str], list[list[Any]], list[dict[str, Any]]]:
-    """Header and rows as KoboToolbox (or ODK Central) would export them.
-
-    ``submissions`` give mother_id, timepoint and optionally followup_number/uuid/answers;
-    missing answers are drawn at random. Returns (header, rows, submissions with answers).
-    """
-    rng = random.Random(seed)
-    definition = registry.get(instrument_id)
+def _export_header(definition, labels: bool, split_multiple: bool, flavour: str):
+    """(header, what each column holds, choice labels) of an export, in the tools' order."""
     sheets = build_sheets(definition, langs=("id", "en"))
     survey = [r for r in sheets["survey"] if r["type"] != "note"]
     choice_label = {(c["list_name"], c["name"]): c[ID_LABEL] for c in sheets["choices"]}
@@ -82,6 +68,26 @@ def kobo_export(
         header += ["meta/instanceID", "_id", "_uuid", "_submission_time", "_validation_status"]
     else:
         header += ["meta-instanceID", "KEY", "SubmitterName", "ReviewState"]
+    return header, columns, choice_label
+
+
+def kobo_export(
+    instrument_id: str,
+    submissions: list[dict[str, Any]],
+    *,
+    labels: bool = False,
+    split_multiple: bool = False,
+    flavour: str = "kobo",
+    seed: int = 1,
+) -> tuple[list[str], list[list[Any]], list[dict[str, Any]]]:
+    """Header and rows as KoboToolbox (or ODK Central) would export them.
+
+    ``submissions`` give mother_id, timepoint and optionally followup_number/uuid/answers;
+    missing answers are drawn at random. Returns (header, rows, submissions with answers).
+    """
+    rng = random.Random(seed)
+    definition = registry.get(instrument_id)
+    header, columns, choice_label = _export_header(definition, labels, split_multiple, flavour)
     rows, out = [], []
     for n, sub in enumerate(submissions, start=1):
         answers = sub.get("answers") or {

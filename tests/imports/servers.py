@@ -44,93 +44,98 @@ class FakeServers:
     url: str = ""
 
 
-def _handler(state: FakeServers):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # keep the test output quiet
-            pass
+class _Handler(BaseHTTPRequestHandler):
+    """The fake servers' routes; ``state`` is set per server by :func:`_handler`."""
 
-        def _send(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    state: FakeServers
 
-        def _record(self):
-            state.requests.append((self.command, self.path, self.headers.get("Authorization", "")))
-            if state.delay_seconds:
-                time.sleep(state.delay_seconds)
+    def log_message(self, *args):  # keep the test output quiet
+        pass
 
-        def do_POST(self):
-            self._record()
-            length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length) or b"{}")
-            if self.path != "/v1/sessions":
-                return self._send(404, {"code": 404.1, "message": "Not found"})
-            if (body.get("email"), body.get("password")) != (ODK_EMAIL, ODK_PASSWORD):
-                return self._send(
-                    401,
-                    {
-                        "code": 401.2,
-                        "message": "Could not authenticate with the provided credentials.",
-                    },
-                )
+    def _send(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _record(self):
+        self.state.requests.append((self.command, self.path, self.headers.get("Authorization", "")))
+        if self.state.delay_seconds:
+            time.sleep(self.state.delay_seconds)
+
+    def do_POST(self):
+        self._record()
+        length = int(self.headers.get("Content-Length", 0))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        if self.path != "/v1/sessions":
+            return self._send(404, {"code": 404.1, "message": "Not found"})
+        if (body.get("email"), body.get("password")) != (ODK_EMAIL, ODK_PASSWORD):
             return self._send(
-                200,
-                {"token": ODK_SESSION, "expiresAt": "2026-12-04T07:00:00.000Z",
-                 "createdAt": "2026-12-03T07:00:00.000Z"},
-            )  # fmt: skip
-
-        def do_DELETE(self):
-            self._record()
-            ok = self.path == "/v1/sessions/current"
-            self._send(200 if ok else 404, {"success": True} if ok else {"code": 404.1})
-
-        def do_GET(self):
-            self._record()
-            url = urllib.parse.urlsplit(self.path)
-            query = dict(urllib.parse.parse_qsl(url.query))
-            parts = url.path.strip("/").split("/")
-            if parts[:3] == ["api", "v2", "assets"] and parts[4:] == ["data"]:
-                return self._kobo(parts[3], query)
-            if parts[:2] == ["v1", "projects"] and len(parts) == 6 and parts[5] == "Submissions":
-                return self._odk(parts[2], parts[4].removesuffix(".svc"), query)
-            return self._send(404, {"detail": "Not found."})
-
-        def _kobo(self, uid: str, query: dict[str, str]):
-            if self.headers.get("Authorization") != f"Token {KOBO_TOKEN}":
-                return self._send(401, {"detail": "Invalid token."})
-            if uid not in state.kobo_assets:
-                return self._send(404, {"detail": "Not found."})
-            rows = state.kobo_assets[uid]
-            start, limit = int(query.get("start", 0)), state.kobo_page_size
-            end = start + limit
-            nxt = (
-                f"{state.url}/api/v2/assets/{uid}/data/?format=json&limit={limit}&start={end}"
-                if end < len(rows)
-                else None
+                401,
+                {
+                    "code": 401.2,
+                    "message": "Could not authenticate with the provided credentials.",
+                },
             )
-            prev = f"{state.url}/api/v2/assets/{uid}/data/?format=json&start=0" if start else None
-            self._send(200, {"count": len(rows), "next": nxt, "previous": prev,
-                             "results": rows[start:end]})  # fmt: skip
+        return self._send(
+            200,
+            {"token": ODK_SESSION, "expiresAt": "2026-12-04T07:00:00.000Z",
+             "createdAt": "2026-12-03T07:00:00.000Z"},
+        )  # fmt: skip
 
-        def _odk(self, project: str, form: str, query: dict[str, str]):
-            if self.headers.get("Authorization") != f"Bearer {ODK_SESSION}":
-                return self._send(401, {"code": 401.2, "message": "Could not authenticate."})
-            rows = state.odk_forms.get((project, urllib.parse.unquote(form)))
-            if rows is None:
-                return self._send(404, {"code": 404.1, "message": "Could not find the resource."})
-            top, skip = int(query.get("$top", len(rows))), int(query.get("$skip", 0))
-            body = {
-                "@odata.context": f"{state.url}/v1/projects/{project}/forms/{form}.svc/$metadata#Submissions",
-                "value": rows[skip : skip + top],
-            }
-            if query.get("$count") == "true":
-                body["@odata.count"] = len(rows)
-            self._send(200, body)
+    def do_DELETE(self):
+        self._record()
+        ok = self.path == "/v1/sessions/current"
+        self._send(200 if ok else 404, {"success": True} if ok else {"code": 404.1})
 
-    return Handler
+    def do_GET(self):
+        self._record()
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        parts = url.path.strip("/").split("/")
+        if parts[:3] == ["api", "v2", "assets"] and parts[4:] == ["data"]:
+            return self._kobo(parts[3], query)
+        if parts[:2] == ["v1", "projects"] and len(parts) == 6 and parts[5] == "Submissions":
+            return self._odk(parts[2], parts[4].removesuffix(".svc"), query)
+        return self._send(404, {"detail": "Not found."})
+
+    def _kobo(self, uid: str, query: dict[str, str]):
+        if self.headers.get("Authorization") != f"Token {KOBO_TOKEN}":
+            return self._send(401, {"detail": "Invalid token."})
+        if uid not in self.state.kobo_assets:
+            return self._send(404, {"detail": "Not found."})
+        rows = self.state.kobo_assets[uid]
+        start, limit = int(query.get("start", 0)), self.state.kobo_page_size
+        end = start + limit
+        nxt = (
+            f"{self.state.url}/api/v2/assets/{uid}/data/?format=json&limit={limit}&start={end}"
+            if end < len(rows)
+            else None
+        )
+        prev = f"{self.state.url}/api/v2/assets/{uid}/data/?format=json&start=0" if start else None
+        self._send(200, {"count": len(rows), "next": nxt, "previous": prev,
+                         "results": rows[start:end]})  # fmt: skip
+
+    def _odk(self, project: str, form: str, query: dict[str, str]):
+        if self.headers.get("Authorization") != f"Bearer {ODK_SESSION}":
+            return self._send(401, {"code": 401.2, "message": "Could not authenticate."})
+        rows = self.state.odk_forms.get((project, urllib.parse.unquote(form)))
+        if rows is None:
+            return self._send(404, {"code": 404.1, "message": "Could not find the resource."})
+        top, skip = int(query.get("$top", len(rows))), int(query.get("$skip", 0))
+        body = {
+            "@odata.context": f"{self.state.url}/v1/projects/{project}/forms/{form}.svc/$metadata#Submissions",
+            "value": rows[skip : skip + top],
+        }
+        if query.get("$count") == "true":
+            body["@odata.count"] = len(rows)
+        self._send(200, body)
+
+
+def _handler(state: FakeServers) -> type[BaseHTTPRequestHandler]:
+    return type("Handler", (_Handler,), {"state": state})
 
 
 class running_servers:

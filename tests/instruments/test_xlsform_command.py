@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
-pytest.importorskip("django")
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.core.management.base import CommandError  # noqa: E402
-from openpyxl import load_workbook  # noqa: E402
-
-from laktasi.instruments.management.commands.xlsform import Command  # noqa: E402
-
-pytestmark = pytest.mark.skipif(not settings.configured, reason="needs Django settings")
+from laktasi.instruments.management.commands.xlsform import Command
 
 
 def test_writes_the_latest_version_to_the_default_file_name(tmp_path, monkeypatch, capsys):

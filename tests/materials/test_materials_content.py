@@ -9,7 +9,11 @@ import pytest
 
 from laktasi.materials import content
 
-FACTS_MD = Path("/work/shared/domain/FACTS.md")
+ROOT = Path(__file__).resolve().parents[2]
+# The in-repository copy of FACTS.md's sections and labels (scripts/facts_index.py writes it).
+FACTS_INDEX = ROOT / "docs" / "facts-index.txt"
+# The source, beside the repository where the shared folder is (development machines and CI).
+FACTS_MD = ROOT.parent / "shared" / "domain" / "FACTS.md"
 LEAFLET_TOPICS = ("key_messages", "oxytocin_massage", "marmet", "storage", "enough_milk")
 
 
@@ -38,16 +42,51 @@ def test_content_files_have_no_problems():
     assert content.content_problems() == []
 
 
-def test_every_fact_reference_names_an_existing_facts_section():
-    if not FACTS_MD.exists():
-        pytest.skip("FACTS.md is not available here")
-    headings = re.findall(r"^#{2,3} (\d+(?:\.\d+)?)\b", FACTS_MD.read_text(), flags=re.M)
-    sections = set(headings)
-    names = (*LEAFLET_TOPICS, "facilitator_guide", "qa", "sources")
+def _facts_index() -> dict[str, set[str]]:
+    """Section number -> the confidence labels written in that section."""
+    sections = {}
+    for line in FACTS_INDEX.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        number, _title, labels = (part.strip() for part in line.split("|"))
+        sections[number] = set(labels.split())
+    return sections
+
+
+def test_every_fact_reference_names_a_facts_section_and_a_label_written_there():
+    sections = _facts_index()
+    assert len(sections) > 40  # the index is the real one, not an empty file
+    names = (*LEAFLET_TOPICS, "facilitator_guide", "qa", "sources", "danger_signs")
+    checked = 0
     for name in names:
         for ref in _fact_refs(content.load_raw(name)):
-            section = re.match(r"§(\d+(?:\.\d+)?)", ref).group(1)
+            match = re.match(r"§(\d+(?:\.\d+)?)(.*)$", ref)
+            assert match, f"{name}: {ref!r} is not a FACTS reference (§N or §N.M)"
+            section, rest = match.groups()
             assert section in sections, f"{name}: {ref} points to no FACTS.md section"
+            label = re.search(r"\[(S2|S|U)\b", rest)
+            if label:
+                assert label.group(1) in sections[section], (
+                    f"{name}: {ref} cites [{label.group(1)}], not a label of FACTS §{section}"
+                )
+            checked += 1
+    assert checked > 100
+
+
+def test_the_facts_index_check_fails_for_a_missing_section_or_label(monkeypatch):
+    """The check above can fail: a reference to no section, or to a label the section lacks."""
+    for bad in ("§99.1", "§11.1 [U]"):
+        monkeypatch.setattr(content, "load_raw", lambda _name, bad=bad: {"facts": [bad]})
+        with pytest.raises(AssertionError, match="FACTS"):
+            test_every_fact_reference_names_a_facts_section_and_a_label_written_there()
+
+
+@pytest.mark.skipif(not FACTS_MD.exists(), reason="no shared/domain/FACTS.md beside the repo")
+def test_the_facts_index_is_current_with_facts_md():
+    """Regenerate with scripts/facts_index.py when FACTS.md changes."""
+    from scripts.facts_index import build
+
+    assert FACTS_INDEX.read_text(encoding="utf-8") == build(FACTS_MD.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

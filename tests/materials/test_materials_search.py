@@ -70,7 +70,15 @@ def test_punctuation_only_query_matches_nothing(index):
 
 
 def test_query_syntax_characters_cannot_break_the_match(index):
-    fts5_search(index, 'asi "perah" OR NEAR(madu) * -kulkas')
+    """FTS5 operators typed by a user are quoted as words: no syntax error, the same answers."""
+    typed = 'asi "perah" OR NEAR(madu) * -kulkas'
+    match = fts5_match(typed)
+    assert "NEAR(" not in match
+    assert " * " not in match
+    assert "-kulkas" not in match
+    results = fts5_search(index, typed)
+    assert results
+    assert results[:3] == fts5_search(index, "asi perah or near madu kulkas")[:3]
 
 
 def test_search_is_per_language(index):

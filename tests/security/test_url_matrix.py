@@ -70,7 +70,7 @@ SAMPLE_VALUES = {"instrument_id": "knowledge_test", "timepoint": "pre"}
 # Whole namespaces or URL names left out, with the reason.
 EXEMPT = {
     "admin": "Django admin: its querysets go through ScopedAdmin (mothers/admin_scoping.py), "
-    "tested in tests/foundation; every admin page is behind is_staff.",
+    "tested in tests/mothers/test_scoping.py; every admin page is behind is_staff.",
 }
 # Roles that may see every program's aggregates (viewers: counts only, never names).
 PROGRAM_FOR_ALL = {"viewer"}

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from laktasi.api.pagination import PersonalPage
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import Id
+from laktasi.core.idempotency import submission_replay
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response, Source
 from laktasi.instruments.selectors import response_get, response_list
@@ -199,10 +200,9 @@ def response_detail(request, response_id: Id):
 def response_create(request, payload: ResponseIn, response: HttpResponse):
     """201 with the scored response; 200 with the stored one when the UUID was seen before."""
     user = request.user
-    if payload.submission_uuid is not None:
-        existing = Response.objects.filter(submission_uuid=payload.submission_uuid).first()
-        if existing is not None:
-            return 200, response_get(user=user, pk=existing.pk)
+    existing = submission_replay(Response, payload.submission_uuid)
+    if existing is not None:
+        return 200, response_get(user=user, pk=existing.pk)
     if not user.sees_personal_data:
         raise ProblemError(403, "Your role cannot record responses.")
     mother = mother_get(user=user, pk=payload.mother)

@@ -33,6 +33,7 @@ from laktasi.accounts import policy
 from laktasi.api.fhir import codes
 from laktasi.api.fhir.codes import cs, ext, sid
 from laktasi.api.fhir.validation import validate_bundle
+from laktasi.core.idempotency import submission_replay
 from laktasi.followups.models import Visit
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response
@@ -154,23 +155,8 @@ class Importer:
     def mothers(self) -> None:
         for url, res in self.by_type.get("Patient", []):
             identifier = _ident(res, "mother")
-            if identifier is None:
-                continue
-            found = Mother.objects.filter(identifier=identifier).first()
-            if found is not None and found.facility_id not in self.scope:
-                raise BundleImportError(
-                    f"mother {identifier} belongs to another facility's network; nothing imported"
-                )
-            if found is not None and not policy.may_process(found):
-                raise BundleImportError(
-                    f"mother {identifier} restricted processing or withdrew consent; "
-                    "nothing imported"
-                )
-            self._created("mothers", found is None)
-            if found is None:
-                found = self.mother(res, identifier)
-                self.new_mothers.add(found.pk)
-            self.objects[url] = found
+            if identifier is not None:
+                self.objects[url] = self._mother_matched_or_new(res, identifier)
         mother_of = {}
         for _url, res in self.by_type.get("RelatedPerson", []):
             if _coding(res["relationship"][0], codes.V3_ROLE) == "MTH" and _ident(res, "mother"):
@@ -183,6 +169,24 @@ class Importer:
             key = _ident(res, "companion")
             if key is not None:
                 self.objects[url] = self.companion(res, key)
+
+    def _mother_matched_or_new(self, res: dict, identifier: str) -> Mother:
+        """The mother with this laktasi identifier in the target's network, or a new one;
+        one outside the network, restricted or without consent stops the whole import."""
+        found = Mother.objects.filter(identifier=identifier).first()
+        if found is not None and found.facility_id not in self.scope:
+            raise BundleImportError(
+                f"mother {identifier} belongs to another facility's network; nothing imported"
+            )
+        if found is not None and not policy.may_process(found):
+            raise BundleImportError(
+                f"mother {identifier} restricted processing or withdrew consent; nothing imported"
+            )
+        self._created("mothers", found is None)
+        if found is None:
+            found = self.mother(res, identifier)
+            self.new_mothers.add(found.pk)
+        return found
 
     def mother(self, res: dict, identifier: str) -> Mother:
         address = res["address"][0]
@@ -393,7 +397,7 @@ class Importer:
     def responses(self) -> None:
         for url, res in self.by_type.get("QuestionnaireResponse", []):
             submission = res["identifier"]["value"].removeprefix("urn:uuid:")
-            found = Response.objects.filter(submission_uuid=submission).first()
+            found = submission_replay(Response, submission)
             self._created("responses", found is None)
             response = found or self.response(res, submission)
             self.objects[url] = response

@@ -77,6 +77,41 @@ class AttendanceImporter(Importer):
         if not self.header_score(table.header):
             raise FileRejected(_("The file needs a mother_id or nik column and a session column."))
         name = {k: table.header[v] for k, v in cols.items()}
+        parsed = self._parse_rows(table, ctx, cols, name, plan)
+        found = match_mothers(ctx.user, (p[1] for p in parsed))
+        existing = {
+            (a.session_id, a.mother_id): a
+            for a in Attendance.objects.filter(session__program=ctx.program)
+        }
+        seen: dict[tuple, bool] = {}
+        for row, ref, session, present in parsed:
+            pk = resolve(ref, found)
+            if pk is None:
+                column = name.get("mother_id") if ref.identifier else name.get("nik", "nik")
+                plan.reject(row, column or "", ref.identifier or "NIK", str(MSG_MOTHER_NOT_FOUND))
+                continue
+            key = (session.pk, pk)
+            if key in seen:
+                if seen[key] == present:
+                    plan.skip(pk)
+                else:
+                    plan.reject(row, column_or(name, "mother_id"), ref.identifier, str(MSG_DUP))
+                continue
+            seen[key] = present
+            self._classify(AttendanceRow(row, pk, session, present, existing.get(key)), plan)
+        return plan
+
+    @staticmethod
+    def _classify(item: AttendanceRow, plan: Plan) -> None:
+        if item.existing is None:
+            plan.creates.append(item)
+        elif item.existing.companion_present != item.companion_present:
+            plan.updates.append(item)
+        else:
+            plan.skip(item.mother_pk)
+
+    def _parse_rows(self, table: Table, ctx: Context, cols, name, plan: Plan) -> list[tuple]:
+        """(row, mother reference, session, companion present) of each row that reads."""
         sessions = list(Session.objects.filter(program=ctx.program))
         by_pk = {s.pk: s for s in sessions}
         by_day: dict[Any, list[Session]] = {}
@@ -104,34 +139,7 @@ class AttendanceImporter(Importer):
                 parsed.append((row, ref, session, present))
             else:
                 plan.rejected_rows.add(row)
-        found = match_mothers(ctx.user, (p[1] for p in parsed))
-        existing = {
-            (a.session_id, a.mother_id): a
-            for a in Attendance.objects.filter(session__program=ctx.program)
-        }
-        seen: dict[tuple, bool] = {}
-        for row, ref, session, present in parsed:
-            pk = resolve(ref, found)
-            if pk is None:
-                column = name.get("mother_id") if ref.identifier else name.get("nik", "nik")
-                plan.reject(row, column or "", ref.identifier or "NIK", str(MSG_MOTHER_NOT_FOUND))
-                continue
-            key = (session.pk, pk)
-            if key in seen:
-                if seen[key] == present:
-                    plan.skip(pk)
-                else:
-                    plan.reject(row, column_or(name, "mother_id"), ref.identifier, str(MSG_DUP))
-                continue
-            seen[key] = present
-            item = AttendanceRow(row, pk, session, present, existing.get(key))
-            if item.existing is None:
-                plan.creates.append(item)
-            elif item.existing.companion_present != present:
-                plan.updates.append(item)
-            else:
-                plan.skip(pk)
-        return plan
+        return parsed
 
     @staticmethod
     def _session(row, cells, cols, name, by_pk, by_day, plan) -> Session | None:

@@ -235,4 +235,3 @@ MSG_MOTHER_NOT_FOUND = _(
 MSG_BAD_IDENTIFIER = _(
     "A laktasi ID looks like LK-ABCD2345 (LK-, then 8 letters A–Z or digits 2–7)."
 )
-MSG_NO_CONSENT = _("This mother has no consent in force; assessments cannot be recorded.")

@@ -403,22 +403,23 @@ class MothersImporter(Importer):
                 enrollment_add(program=ctx.program, mother=mother)
             progress(1)
         for r in plan.updates:
-            mother = r.mother
-            written.add(mother.pk)
-            if r.changes:
-                mother_update(mother=mother, **r.changes)
-            if self._new_baby(r, mother):
-                baby_add(mother=mother, **r.baby)
-            if self._new_companion(r, mother):
-                companion_add(mother=mother, **r.companion)
-            if r.consent and not mother_has_consent(mother=mother):
-                consent_record(mother=mother, recorded_by=ctx.user, text_version=r.consent_version)
-            if ctx.program is not None:
-                enrollment_add(program=ctx.program, mother=mother)
-            if (
-                r.row_key
-                and not ImportRowKey.objects.filter(kind=self.kind, key=r.row_key).exists()
-            ):
-                ImportRowKey.objects.create(kind=self.kind, key=r.row_key, mother=mother, job=job)
+            written.add(r.mother.pk)
+            self._apply_update(r, ctx, job)
             progress(1)
         return written
+
+    def _apply_update(self, r, ctx: Context, job) -> None:
+        """A known mother: corrections, a new baby or companion, consent, enrolment, row key."""
+        mother = r.mother
+        if r.changes:
+            mother_update(mother=mother, **r.changes)
+        if self._new_baby(r, mother):
+            baby_add(mother=mother, **r.baby)
+        if self._new_companion(r, mother):
+            companion_add(mother=mother, **r.companion)
+        if r.consent and not mother_has_consent(mother=mother):
+            consent_record(mother=mother, recorded_by=ctx.user, text_version=r.consent_version)
+        if ctx.program is not None:
+            enrollment_add(program=ctx.program, mother=mother)
+        if r.row_key and not ImportRowKey.objects.filter(kind=self.kind, key=r.row_key).exists():
+            ImportRowKey.objects.create(kind=self.kind, key=r.row_key, mother=mother, job=job)

@@ -13,25 +13,22 @@ transaction (``COPY`` on PostgreSQL, ``executemany`` on SQLite).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laktasi.imports.importers import submissions
-from laktasi.imports.importers.answers import answer, chosen_from_columns, form_labels
+from laktasi.imports.importers.answers import form_labels
 from laktasi.imports.importers.base import (
     MSG_BAD_IDENTIFIER,
     MSG_MOTHER_NOT_FOUND,
-    MSG_NO_CONSENT,
     Context,
     Importer,
     Plan,
@@ -42,7 +39,15 @@ from laktasi.imports.importers.base import (
     mother_ref,
     resolve,
 )
+from laktasi.imports.importers.binding import (
+    Binding,
+    bind,
+    detect_instrument,
+    item_columns,
+    known_columns,
+)
 from laktasi.imports.importers.missing import is_scored, missing_columns, missing_note
+from laktasi.imports.importers.response_cells import memo, row_answers, scored
 from laktasi.imports.importers.rows import (
     NewResponse,
     ResponseRows,
@@ -51,7 +56,6 @@ from laktasi.imports.importers.rows import (
     write_rows,
 )
 from laktasi.imports.parsers import (
-    CellError,
     FileRejected,
     Table,
     clean_text,
@@ -59,32 +63,16 @@ from laktasi.imports.parsers import (
     parse_datetime,
     parse_int,
 )
-from laktasi.instruments import registry, scoring
+from laktasi.instruments import scoring
 from laktasi.instruments.models import Observer, Response, Source, Timepoint
 from laktasi.instruments.services import program_rules
+from laktasi.mothers.services import MSG_NO_CONSENT
 
 NAMESPACE = uuid.UUID("6f0f5a54-3f4e-4d3b-9a39-6c6161637461")
 IDENTIFIER_RE = re.compile(r"^LK-[A-Z2-7]{8}$")
 BATCH = 1000
 TIMEPOINTS = frozenset(Timepoint.values)
 OBSERVERS = frozenset(Observer.values)
-META = {
-    "meta/instanceid": "instance", "meta-instanceid": "instance", "instanceid": "instance",
-    "meta/rootuuid": "root", "key": "root", "_uuid": "uuid", "submission_uuid": "uuid",
-    "uuid": "uuid", "_validation_status": "review",
-    "end": "end", "_submission_time": "submission_time", "submissiondate": "submission_time",
-    "collected_at": "collected_at", "mother_id": "mother_id", "nik": "nik",
-    "timepoint": "timepoint", "followup_number": "followup_number", "observer": "observer",
-}  # fmt: skip
-IGNORED = {
-    "_id", "start", "today", "deviceid", "username", "phonenumber", "subscriberid", "simserial",
-    "_notes", "_status", "_submitted_by", "__version__", "_tags",
-    "_index", "_xform_id_string", "formhub/uuid", "meta/deprecatedid",
-    "laktasi_row", "laktasi_errors", "meta/instancename", "intro", "reviewstate", "submitterid", "submittername",
-    "attachmentspresent", "attachmentsexpected", "status", "edits", "formversion",
-    "_attachments", "_geolocation", "_media_all_received", "_total_media", "_media_count",
-    "meta-instancename", "_parent_index", "_version_",
-}  # fmt: skip
 TIMEPOINT_WORDS = {
     "pre": "pre", "pretest": "pre", "pre-test": "pre", "sebelum": "pre",
     "post": "post", "posttest": "post", "post-test": "post", "sesudah": "post", "setelah": "post",
@@ -102,142 +90,6 @@ MSG_BAD_UUID = _("The submission ID %(value)s is not a valid UUID.")
 MSG_TIMEPOINT = _("Timepoint must be pre, post or followup.")
 MSG_FOLLOWUP = _("A follow-up needs its number (1 to 99).")
 MSG_OBSERVER = _("Observer must be primary or second.")
-
-
-@lru_cache(maxsize=1)
-def _all_known() -> frozenset[str]:
-    known = set(META) | IGNORED
-    for versions in registry.load_all().values():
-        for definition in versions.values():
-            known |= set(definition.item_ids)
-            known |= set(form_labels(definition.id, definition.version).fields)
-    return frozenset(known)
-
-
-def _segments(header: str) -> list[str]:
-    key = header_key(header)
-    segs = [key]
-    if "/" in key:
-        segs = [s for s in key.split("/") if s]
-    elif "-" in key:
-        segs = [s for s in key.split("-") if s]
-    return segs or [key]
-
-
-def _suffixes(key: str) -> list[str]:
-    """``a/b/c`` → ``a/b/c``, ``b/c``, ``c`` (group paths before a label or name)."""
-    sep = "/" if "/" in key else "-"
-    parts = key.split(sep)
-    return [sep.join(parts[i:]).strip() for i in range(len(parts))]
-
-
-@dataclass
-class Binding:
-    meta: dict[str, int] = field(default_factory=dict)
-    items: dict[str, int] = field(default_factory=dict)
-    choices: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)
-
-    def item_column(self, header: list[str], item_id: str) -> str:
-        pos = self.items.get(item_id)
-        if pos is None and item_id in self.choices:
-            pos = self.choices[item_id][0][1]
-        return header[pos] if pos is not None else item_id
-
-
-def complete_choice_columns(item: registry.Item, b: Binding) -> bool:
-    """Whether every choice of a select_multiple has its own 0/1 column in the file."""
-    chosen = {choice for choice, _pos in b.choices.get(item.id, ())}
-    return bool(chosen) and chosen >= set(item.choice_names)
-
-
-def bind(header: list[str], definition: registry.InstrumentDefinition) -> Binding:
-    """Assign each column to a metadata field, an item or a select_multiple choice."""
-    labels = form_labels(definition.id, definition.version)
-    items = {it.id: it for it in definition.items}
-    b = Binding()
-    for pos, name in enumerate(header):
-        key = header_key(name)
-        if not key:
-            continue
-        segs = _segments(name)
-        last = segs[-1]
-        target = META.get(key) or META.get(last)
-        if target:
-            b.meta.setdefault(target, pos)
-            continue
-        if key in IGNORED or last in IGNORED:
-            continue
-        if last in items:
-            b.items.setdefault(last, pos)
-            continue
-        if len(segs) >= 2 and segs[-2] in items and items[segs[-2]].type == "select_multiple":
-            item = items[segs[-2]]
-            if last in item.choice_names:
-                b.choices.setdefault(item.id, []).append((last, pos))
-                continue
-        label_target = next((labels.fields[k] for k in _suffixes(key) if k in labels.fields), None)
-        if label_target in META:
-            b.meta.setdefault(META[label_target], pos)
-            continue
-        if label_target in items:
-            b.items.setdefault(label_target, pos)
-            continue
-        if "/" in key:
-            parent, _sep, child = key.rpartition("/")
-            item_id = next((labels.fields[k] for k in _suffixes(parent) if k in labels.fields), "")
-            item_id = item_id or parent.rpartition("/")[2]
-            item = items.get(item_id)
-            if item and item.type == "select_multiple" and item.list_name:
-                choice = labels.choices.get(item.list_name, {}).get(child)
-                if choice:
-                    b.choices.setdefault(item.id, []).append((choice, pos))
-                    continue
-        b.ignored.append(name)
-    return b
-
-
-def detect_instrument(header: list[str], ctx: Context) -> registry.InstrumentDefinition:
-    """The instrument chosen by the user, or the one whose items the columns name best."""
-    if ctx.instrument_id:
-        try:
-            return registry.get(ctx.instrument_id, ctx.instrument_version or None)
-        except registry.UnknownInstrumentError as exc:
-            raise FileRejected(_("Unknown instrument %(name)s."), name=ctx.instrument_id) from exc
-    scored = []
-    for versions in registry.load_all().values():
-        for definition in versions.values():
-            b = bind(header, definition)
-            hits = len(b.items) + len(b.choices)
-            scored.append((hits, definition.version_key, definition))
-    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    if not scored or scored[0][0] == 0:
-        raise FileRejected(
-            _("No instrument item was recognised in the header; choose the instrument.")
-        )
-    top = scored[0]
-    rivals = [s for s in scored[1:] if s[0] == top[0] and s[2].id != top[2].id]
-    if rivals:
-        raise FileRejected(
-            _("The columns fit several instruments (%(names)s); choose the instrument."),
-            names=", ".join([top[2].id, *(r[2].id for r in rivals)]),
-        )
-    return top[2]
-
-
-def _memo(cache: dict, parse, raw) -> tuple[Any, CellError | None]:
-    """``(parse(raw), None)`` or ``(None, the CellError)``, computed once per raw value."""
-    try:
-        return cache[raw]
-    except (KeyError, TypeError):  # not seen yet, or unhashable (then parsed every time)
-        pass
-    try:
-        out = (parse(raw), None)
-    except CellError as exc:
-        out = (None, exc)
-    with contextlib.suppress(TypeError):
-        cache[raw] = out
-    return out
 
 
 def _observer(raw: Any) -> str:
@@ -269,8 +121,7 @@ class ResponsesImporter(Importer):
     kind = "responses"
 
     def header_score(self, cells: list[str]) -> int:
-        known = _all_known()
-        return sum(1 for c in cells if c and (header_key(c) in known or _segments(c)[-1] in known))
+        return known_columns(cells)
 
     def plan(self, table: Table, ctx: Context) -> Plan:
         plan = Plan(kind=self.kind, rows_read=len(table.rows))
@@ -301,7 +152,7 @@ class ResponsesImporter(Importer):
     def _check_columns(self, definition, b: Binding, ctx: Context, plan: Plan) -> None:
         """Note the questions with no column; a scored instrument then needs the user's
         acceptance, and the responses are stored without score or category."""
-        read = {item.id for item, _pos in self._item_columns(definition, b)}
+        read = {item.id for item, _pos in item_columns(definition, b)}
         missing = missing_columns(definition, lambda item: item.id in read)
         self._withhold = False
         if not missing:
@@ -352,23 +203,8 @@ class ResponsesImporter(Importer):
                 row, col.get("mother_id", "mother_id"), ref.identifier, str(MSG_BAD_IDENTIFIER)
             )
             ref = None
-        raw_tp = cell(cells, b.meta.get("timepoint"))
-        timepoint = _memo(self._cache["timepoint"], self._timepoint, raw_tp)[0]
-        if timepoint is None:
-            plan.reject(row, col["timepoint"], raw_tp, str(MSG_TIMEPOINT))
-        followup = 0
-        raw_fu = cell(cells, b.meta.get("followup_number"))
-        number, error = _memo(self._cache["followup_number"], parse_int, raw_fu)
-        if error is not None:
-            plan.reject(row, col.get("followup_number", ""), raw_fu, error.render())
-        if timepoint == Timepoint.FOLLOWUP:
-            if number is None or not 1 <= number <= 99:
-                plan.reject(
-                    row, col.get("followup_number", "followup_number"), number, str(MSG_FOLLOWUP)
-                )
-            else:
-                followup = number
-        observer = _memo(self._cache["observer"], _observer, cell(cells, b.meta.get("observer")))[0]
+        timepoint, followup = self._when(row, cells, col, b, plan)
+        observer = memo(self._cache["observer"], _observer, cell(cells, b.meta.get("observer")))[0]
         if observer not in OBSERVERS:
             plan.reject(row, col.get("observer", "observer"), observer, str(MSG_OBSERVER))
         collected = self._collected_at(cells, b, col, row, plan)
@@ -378,6 +214,26 @@ class ResponsesImporter(Importer):
         return Candidate(
             row, sub_uuid, ref, timepoint, followup, observer, collected, cells, version=version
         )
+
+    def _when(self, row, cells, col, b: Binding, plan: Plan) -> tuple[str | None, int]:
+        """(timepoint, follow-up number: 0 unless a follow-up), each rejected when unreadable."""
+        raw_tp = cell(cells, b.meta.get("timepoint"))
+        timepoint = memo(self._cache["timepoint"], self._timepoint, raw_tp)[0]
+        if timepoint is None:
+            plan.reject(row, col["timepoint"], raw_tp, str(MSG_TIMEPOINT))
+        followup = 0
+        raw_fu = cell(cells, b.meta.get("followup_number"))
+        number, error = memo(self._cache["followup_number"], parse_int, raw_fu)
+        if error is not None:
+            plan.reject(row, col.get("followup_number", ""), raw_fu, error.render())
+        if timepoint == Timepoint.FOLLOWUP:
+            if number is None or not 1 <= number <= 99:
+                plan.reject(
+                    row, col.get("followup_number", "followup_number"), number, str(MSG_FOLLOWUP)
+                )
+            else:
+                followup = number
+        return timepoint, followup
 
     def _timepoint(self, value: Any) -> str | None:
         text = header_key(clean_text(value))
@@ -395,7 +251,7 @@ class ResponsesImporter(Importer):
         ):
             if name in b.meta:
                 raw = cell(cells, b.meta[name])
-                moment, error = _memo(self._cache[name], parse, raw)
+                moment, error = memo(self._cache[name], parse, raw)
                 if error is not None:
                     plan.reject(row, col[name], raw, error.render())
                     return None
@@ -419,12 +275,7 @@ class ResponsesImporter(Importer):
     def _classify(self, candidates, definition, b: Binding, header, ctx: Context, plan: Plan):
         program = ctx.program
         program_pk = program.pk if program else None
-        for c in candidates:
-            if c.uuid is None:
-                c.uuid = uuid.uuid5(
-                    NAMESPACE,
-                    f"{definition.id}|{program_pk}|{c.mother_pk}|{c.timepoint}|{c.followup}|{c.observer}",
-                )
+        _default_uuids(candidates, definition.id, program_pk)
         refused = {u for _row, u in self._not_approved if u is not None}
         stored = submissions.stored_responses([c.uuid for c in candidates] + sorted(refused))
         edits = [
@@ -438,25 +289,15 @@ class ResponsesImporter(Importer):
         consented = consent_in_force({c.mother_pk for c in candidates})
         labels = form_labels(definition.id, definition.version)
         scorer = scoring.Scorer(definition, program_rules(program=program, instrument=definition))
-        plan.constants = {
-            "program_id": program_pk,
-            "instrument_id": definition.id,
-            "instrument_version": definition.version,
-            "collected_by_id": ctx.user.pk if ctx.user else None,
-            "source": (
-                Source.ODK
-                if {"instance", "uuid", "root", "submission_time"} & set(b.meta)
-                else Source.IMPORT
-            ),
-        }
+        plan.constants = _constants(definition, program_pk, ctx, b)
         seen_uuids: set[uuid.UUID] = set()
-        memo: dict[str, tuple] = {}
+        outcomes: dict[str, tuple] = {}
         dumps = _json_encoder().encode
         details_json = _details_encoder(dumps, scorer.prepared_rule)
         withheld = self._withheld_details(plan, scorer, details_json)
         now = timezone.now()
         mother_col = header[b.meta.get("mother_id", b.meta.get("nik", 0))]
-        columns = self._item_columns(definition, b)
+        columns = item_columns(definition, b)
         caches: dict[str, dict] = {item.id: {} for item, _pos in columns}
         for c in candidates:
             old = stored.get(c.uuid)
@@ -465,32 +306,22 @@ class ResponsesImporter(Importer):
                 continue
             key = (c.mother_pk, c.timepoint, c.followup, c.observer)
             target, message = _target(c.uuid, old, key, taken, replaceable)
-            if message is None and c.mother_pk not in consented:
-                message = MSG_NO_CONSENT
+            message = message or (None if c.mother_pk in consented else MSG_NO_CONSENT)
             if message is not None:
                 plan.reject(c.row, mother_col, c.ref.identifier or "NIK", str(message))
                 continue
-            norm = self._answers(c, columns, caches, definition, b, header, labels, plan)
+            norm = row_answers(c, columns, caches, definition, b, header, labels, plan)
             if norm is None:
                 continue
             # The answers' JSON is both what is stored and the key of the score memo: equal
             # answers score equally, and a file repeats patterns (checklists especially).
             answers_json = dumps(norm)
-            outcome = memo.get(answers_json)
+            outcome = outcomes.get(answers_json)
             if outcome is None:
-                try:
-                    result = scorer.score_normalised(norm)
-                except scoring.AnswerError as exc:
-                    column = b.item_column(header, exc.item_id)
-                    value = cell(c.cells, b.items.get(exc.item_id))
-                    plan.reject(c.row, column, value, self._answer_message(exc))
+                outcome = scored(c, norm, scorer, withheld, details_json, b, header, plan)
+                if outcome is None:
                     continue
-                outcome = memo[answers_json] = withheld or (
-                    result.score_pct,
-                    result.category or "",
-                    result.complete,
-                    details_json(result.details),
-                )
+                outcomes[answers_json] = outcome
             seen_uuids.add(c.uuid)
             taken[key] = True
             record = NewResponse(
@@ -569,84 +400,6 @@ class ResponsesImporter(Importer):
                 % {"rows": _rows(earlier)}
             )
 
-    @staticmethod
-    def _item_columns(definition, b: Binding) -> list[tuple[registry.Item, Any]]:
-        """(item, column position or tuple of choice-column positions) for bound items.
-
-        A select_multiple exported both ways (KoboToolbox's "single and separate columns",
-        ODK Central's "split select multiple") is read from its 0/1 columns when every
-        choice has one (they cannot be ambiguous), else from its one column.
-        """
-        out = []
-        for item in definition.items:
-            if complete_choice_columns(item, b):
-                out.append((item, tuple(pos for _choice, pos in b.choices[item.id])))
-            elif item.id in b.items:
-                out.append((item, b.items[item.id]))
-        return out
-
-    def _answers(self, c: Candidate, columns, caches, definition, b, header, labels, plan):
-        """The row's answers, validated and normalised item by item (None if rejected).
-
-        Each item's value is converted once per distinct raw cell value (a file repeats
-        the same few values), through the same ``scoring.normalise_answers`` as every
-        other path into laktasi.
-        """
-        answers: dict[str, Any] = {}
-        ok = True
-        cells = c.cells
-        width = len(cells)
-        for item, pos in columns:
-            if type(pos) is int:
-                raw = cells[pos] if pos < width else None
-                try:
-                    outcome = caches[item.id][raw]
-                except (KeyError, TypeError):
-                    outcome = self._convert_cached(
-                        caches[item.id], item, raw, b, definition, labels
-                    )
-            else:
-                raw = tuple(cells[p] if p < width else None for p in pos)
-                outcome = caches[item.id].get(raw)
-                if outcome is None:
-                    outcome = caches[item.id][raw] = self._convert(item, raw, b, definition, labels)
-            if isinstance(outcome, Exception):
-                first = pos if type(pos) is int else pos[0]
-                message = (
-                    outcome.render()
-                    if isinstance(outcome, CellError)
-                    else self._answer_message(outcome)
-                )
-                plan.reject(c.row, header[first], cell(cells, first), message)
-                ok = False
-            elif outcome[0] is not None:
-                answers[item.id] = outcome[0]
-        return answers if ok else None
-
-    def _convert_cached(self, cache, item, raw, b, definition, labels):
-        outcome = self._convert(item, raw, b, definition, labels)
-        with contextlib.suppress(TypeError):  # an unhashable cell value: converted each time
-            cache[raw] = outcome
-        return outcome
-
-    @staticmethod
-    def _answer_message(exc: scoring.AnswerError) -> str:
-        lang = translation.get_language() or "id"
-        return exc.message_id if lang.startswith("id") else exc.message_en
-
-    @staticmethod
-    def _convert(item, raw, b: Binding, definition, labels):
-        """(normalised value,) or the exception that rejects the cell."""
-        try:
-            if type(raw) is tuple:  # one 0/1 column per choice (see _item_columns)
-                value = chosen_from_columns(b.choices[item.id], raw)
-            else:
-                value = answer(item, raw, labels)
-            norm = scoring.normalise_answers(definition, {item.id: value})
-        except (CellError, scoring.AnswerError) as exc:
-            return exc
-        return (norm.get(item.id),)
-
     # -- writes
 
     def apply(self, plan: Plan, ctx: Context, progress: Progress, job) -> set[int]:
@@ -671,6 +424,28 @@ class ResponsesImporter(Importer):
             progress(len(batch))
         submissions.record_versions(plan.versions, job=job)
         return written | {r.mother_id for r in records}
+
+
+def _default_uuids(candidates: list[Candidate], instrument_id: str, program_pk) -> None:
+    """A row without a submission ID gets one derived from what it records (idempotent)."""
+    for c in candidates:
+        if c.uuid is None:
+            c.uuid = uuid.uuid5(
+                NAMESPACE,
+                f"{instrument_id}|{program_pk}|{c.mother_pk}|{c.timepoint}|{c.followup}|{c.observer}",
+            )
+
+
+def _constants(definition, program_pk, ctx: Context, b: Binding) -> dict[str, Any]:
+    """The columns every response row of this file shares."""
+    odk = {"instance", "uuid", "root", "submission_time"} & set(b.meta)
+    return {
+        "program_id": program_pk,
+        "instrument_id": definition.id,
+        "instrument_version": definition.version,
+        "collected_by_id": ctx.user.pk if ctx.user else None,
+        "source": Source.ODK if odk else Source.IMPORT,
+    }
 
 
 def _new_edit(c: Candidate, recorded: set[uuid.UUID]) -> bool:

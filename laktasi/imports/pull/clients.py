@@ -69,6 +69,8 @@ class _Client:
         self.server = source.host
 
     def request(self, url: str, *, auth: str, method: str = "GET", body: Any = None) -> Any:
+        """The server's JSON reply (None when empty); every failure is a PullError that says
+        what went wrong in words a coordinator can act on."""
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise PullError(MSG_BAD_REPLY, server=self.server)
         data = json.dumps(body).encode() if body is not None else None
@@ -78,9 +80,12 @@ class _Client:
             req.add_header("Content-Type", "application/json")
         if auth:
             req.add_unredirected_header("Authorization", auth)
+        return self._json(self._read(req))
+
+    def _read(self, req: urllib.request.Request) -> bytes:
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as reply:  # noqa: S310
-                raw = reply.read(MAX_RESPONSE_BYTES + 1)
+                return reply.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as exc:
             exc.close()
             raise self._http_error(exc.code) from None
@@ -93,6 +98,8 @@ class _Client:
             raise PullError(
                 MSG_UNREACHABLE, server=self.server, reason=type(reason).__name__
             ) from exc
+
+    def _json(self, raw: bytes) -> Any:
         if not raw:
             return None
         if len(raw) > MAX_RESPONSE_BYTES:

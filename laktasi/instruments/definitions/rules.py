@@ -48,28 +48,30 @@ def text_field(raw: Any, what: str) -> Text:
     return Text(id=raw["id"].strip(), en=raw["en"].strip())
 
 
+def _band(entry: Any, i: int, key: str, known: Mapping[str, Text]) -> Band:
+    """One band of a definition or override (band #i), its label given or inherited."""
+    if isinstance(entry, Band):
+        return entry
+    if not isinstance(entry, Mapping) or "code" not in entry or key not in entry:
+        raise RulesError(f"band #{i + 1} needs 'code' and '{key}'")
+    code = entry["code"]
+    if not isinstance(code, str) or not NAME_RE.match(code):
+        raise RulesError(f"band #{i + 1}: bad code {code!r}")
+    if "label" in entry:
+        label = text_field(entry["label"], f"band '{code}' label")
+    elif code in known:
+        label = known[code]
+    else:
+        raise RulesError(f"band '{code}' needs a label (id and en)")
+    return Band(code, to_fraction(entry[key], f"band '{code}' {key}"), label)
+
+
 def parse_bands(raw: Any, key: str, inherit: Sequence[Band] = ()) -> tuple[Band, ...]:
     """Parse bands ordered from the highest; the last must start at 0; labels may be inherited."""
     if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
         raise RulesError("bands must be a non-empty list")
     known = {b.code: b.label for b in inherit}
-    bands: list[Band] = []
-    for i, entry in enumerate(raw):
-        if isinstance(entry, Band):
-            bands.append(entry)
-            continue
-        if not isinstance(entry, Mapping) or "code" not in entry or key not in entry:
-            raise RulesError(f"band #{i + 1} needs 'code' and '{key}'")
-        code = entry["code"]
-        if not isinstance(code, str) or not NAME_RE.match(code):
-            raise RulesError(f"band #{i + 1}: bad code {code!r}")
-        if "label" in entry:
-            label = text_field(entry["label"], f"band '{code}' label")
-        elif code in known:
-            label = known[code]
-        else:
-            raise RulesError(f"band '{code}' needs a label (id and en)")
-        bands.append(Band(code, to_fraction(entry[key], f"band '{code}' {key}"), label))
+    bands = [_band(entry, i, key, known) for i, entry in enumerate(raw)]
     codes = [b.code for b in bands]
     if len(set(codes)) != len(codes):
         raise RulesError(f"band codes must be unique: {codes}")

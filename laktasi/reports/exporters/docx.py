@@ -117,6 +117,44 @@ def _table(doc, t: Table) -> None:
     doc.add_paragraph()
 
 
+def _paragraph(doc, block: Paragraph) -> None:
+    if block.style == "heading":
+        doc.add_heading(block.text, level=3)
+        return
+    p = doc.add_paragraph(block.text)
+    if block.style == "lead":
+        p.runs[0].bold = True
+    elif block.style == "note":
+        p.runs[0].font.size = Pt(8)
+    elif block.style == "quote":
+        p.runs[0].italic = True
+        p.paragraph_format.left_indent = Cm(1)
+
+
+def _figure(doc, block: Figure) -> None:
+    picture = doc.add_picture(io.BytesIO(charts.png(block.chart)))
+    if picture.width > Cm(16.5):
+        picture.height = int(picture.height * Cm(16.5) / picture.width)
+        picture.width = Cm(16.5)
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cap = doc.add_paragraph()
+    cap.add_run(block.caption).bold = True
+    cap.runs[0].font.size = Pt(8.5)
+
+
+def _block(doc, block) -> None:
+    """One block of a report section, by its kind."""
+    if isinstance(block, Paragraph):
+        _paragraph(doc, block)
+    elif isinstance(block, BulletList):
+        for item in block.items:
+            doc.add_paragraph(item, style="List Bullet")
+    elif isinstance(block, Table):
+        _table(doc, block)
+    elif isinstance(block, Figure):
+        _figure(doc, block)
+
+
 def render(report: Report, *, lang: str) -> tuple[str, str, bytes]:
     doc = Document()
     _setup(doc, report)
@@ -131,31 +169,7 @@ def render(report: Report, *, lang: str) -> tuple[str, str, bytes]:
     for number, section in enumerate(report.sections, start=1):
         doc.add_heading(f"{number}. {section.title}", level=2)
         for block in section.blocks:
-            if isinstance(block, Paragraph) and block.style == "heading":
-                doc.add_heading(block.text, level=3)
-            elif isinstance(block, Paragraph):
-                p = doc.add_paragraph(block.text)
-                if block.style == "lead":
-                    p.runs[0].bold = True
-                elif block.style == "note":
-                    p.runs[0].font.size = Pt(8)
-                elif block.style == "quote":
-                    p.runs[0].italic = True
-                    p.paragraph_format.left_indent = Cm(1)
-            elif isinstance(block, BulletList):
-                for item in block.items:
-                    doc.add_paragraph(item, style="List Bullet")
-            elif isinstance(block, Table):
-                _table(doc, block)
-            elif isinstance(block, Figure):
-                picture = doc.add_picture(io.BytesIO(charts.png(block.chart)))
-                if picture.width > Cm(16.5):
-                    picture.height = int(picture.height * Cm(16.5) / picture.width)
-                    picture.width = Cm(16.5)
-                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                cap = doc.add_paragraph()
-                cap.add_run(block.caption).bold = True
-                cap.runs[0].font.size = Pt(8.5)
+            _block(doc, block)
     buf = io.BytesIO()
     doc.save(buf)
     return (

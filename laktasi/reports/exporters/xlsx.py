@@ -42,46 +42,59 @@ def _write_table(ws, t: Table) -> None:
         for spec in row:
             while (row_no, col) in occupied:
                 col += 1
-            cell = ws.cell(row=row_no, column=col)
-            if spec.value is not None and r >= len(t.head):
-                cell.value = spec.value
-                if spec.number_format:
-                    cell.number_format = spec.number_format
-            else:
-                cell.value = safe_text(spec.text) if spec.text else None
-            cell.alignment = Alignment(
-                horizontal=spec.align if spec.align != "left" else None,
-                vertical="top",
-                wrap_text=True,
-            )
-            if r < len(t.head):
-                cell.font, cell.fill = BOLD, HEAD_FILL
-                cell.border = Border(top=THIN, bottom=THIN)
-            elif spec.strong:
-                cell.font = BOLD
+            _write_cell(ws.cell(row=row_no, column=col), spec, head=r < len(t.head))
             if spec.colspan > 1 or spec.rowspan > 1:
-                ws.merge_cells(
-                    start_row=row_no,
-                    start_column=col,
-                    end_row=row_no + spec.rowspan - 1,
-                    end_column=col + spec.colspan - 1,
-                )
-                for dr in range(spec.rowspan):
-                    for dc in range(spec.colspan):
-                        occupied.add((row_no + dr, col + dc))
+                _merge(ws, row_no, col, spec, occupied)
             col += spec.colspan
         row_no += 1
     for note in t.notes:
         row_no += 1
         ws.cell(row=row_no, column=1, value=safe_text(note))
+    _fit_widths(ws, last_row=1 + len(rows))
+    ws.freeze_panes = ws.cell(row=2 + len(t.head), column=1)
+
+
+def _write_cell(cell, spec, *, head: bool) -> None:
+    """A number stays a number (with its format) in the body; text is made spreadsheet-safe."""
+    if spec.value is not None and not head:
+        cell.value = spec.value
+        if spec.number_format:
+            cell.number_format = spec.number_format
+    else:
+        cell.value = safe_text(spec.text) if spec.text else None
+    cell.alignment = Alignment(
+        horizontal=spec.align if spec.align != "left" else None,
+        vertical="top",
+        wrap_text=True,
+    )
+    if head:
+        cell.font, cell.fill = BOLD, HEAD_FILL
+        cell.border = Border(top=THIN, bottom=THIN)
+    elif spec.strong:
+        cell.font = BOLD
+
+
+def _merge(ws, row_no: int, col: int, spec, occupied: set[tuple[int, int]]) -> None:
+    ws.merge_cells(
+        start_row=row_no,
+        start_column=col,
+        end_row=row_no + spec.rowspan - 1,
+        end_column=col + spec.colspan - 1,
+    )
+    for dr in range(spec.rowspan):
+        for dc in range(spec.colspan):
+            occupied.add((row_no + dr, col + dc))
+
+
+def _fit_widths(ws, *, last_row: int) -> None:
+    """Columns as wide as their longest value up to ``last_row`` (notes excluded), at most 60."""
     widths: dict[int, int] = {}
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            if cell.value is not None and cell.row <= 1 + len(rows):
+            if cell.value is not None and cell.row <= last_row:
                 widths[cell.column] = max(widths.get(cell.column, 6), min(len(str(cell.value)), 60))
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width + 2
-    ws.freeze_panes = ws.cell(row=2 + len(t.head), column=1)
 
 
 def _summary(ws, report: Report) -> None:

@@ -83,6 +83,28 @@ def _share_heterogeneity(i2: float) -> str:
     return _("between villages the share differs a lot: I² %(i2)s")
 
 
+def _few_programs(k: int, test: str) -> str:
+    if test == "knha":
+        return _(
+            "Only %(k)s programs: the variance between programs is very uncertain; the "
+            "interval uses the Knapp–Hartung method (t with %(df)s degrees of freedom), "
+            "which is wider and more honest with few programs."
+        ) % {"k": k, "df": k - 1}
+    return _(
+        "Only %(k)s programs: the variance between programs is very uncertain and a "
+        "normal-based (z) interval is too narrow; use Knapp–Hartung."
+    ) % {"k": k}
+
+
+def _not_pooled(e) -> str:
+    return _("Program #%(pk)s (%(village)s %(year)s) is shown but not pooled: %(why)s") % {
+        "pk": e.program.pk,
+        "village": e.program.village,
+        "year": e.program.year,
+        "why": not_pooled_reason(e.reason),
+    }
+
+
 def caveats(a: PooledAnalysis, lang: str) -> list[str]:
     """The caveats printed with every pooled result."""
     p = a.pooled
@@ -104,23 +126,7 @@ def caveats(a: PooledAnalysis, lang: str) -> list[str]:
             )
         ]
     if p.k < FEW_PROGRAMS:
-        if a.test == "knha":
-            out.append(
-                _(
-                    "Only %(k)s programs: the variance between programs is very uncertain; the "
-                    "interval uses the Knapp–Hartung method (t with %(df)s degrees of freedom), "
-                    "which is wider and more honest with few programs."
-                )
-                % {"k": p.k, "df": p.k - 1}
-            )
-        else:
-            out.append(
-                _(
-                    "Only %(k)s programs: the variance between programs is very uncertain and a "
-                    "normal-based (z) interval is too narrow; use Knapp–Hartung."
-                )
-                % {"k": p.k}
-            )
+        out.append(_few_programs(p.k, a.test))
     few = [e for e in a.included if e.few_pairs]
     if few and proportion:
         out.append(
@@ -147,17 +153,7 @@ def caveats(a: PooledAnalysis, lang: str) -> list[str]:
             )
             % {"n": len(few), "min": FEW_PAIRS}
         )
-    for e in a.effects:
-        if e.effect is None:
-            out.append(
-                _("Program #%(pk)s (%(village)s %(year)s) is shown but not pooled: %(why)s")
-                % {
-                    "pk": e.program.pk,
-                    "village": e.program.village,
-                    "year": e.program.year,
-                    "why": not_pooled_reason(e.reason),
-                }  # fmt: skip
-            )
+    out += [_not_pooled(e) for e in a.effects if e.effect is None]
     if a.method == "FE":
         out.append(
             _(
