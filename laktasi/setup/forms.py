@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laktasi.accounts import policy
-from laktasi.mothers.forms import DayInput, VillageCodeField
+from laktasi.core.forms import DayInput
+from laktasi.mothers.forms import VillageCodeField
 from laktasi.places.models import Facility, FacilityKind
 
 KIND_CHOICES = [
