@@ -30,10 +30,12 @@ def _no_two_factor(settings):
 
 
 @pytest.fixture(autouse=True)
-def _imports_in_the_request(settings):
-    """A background thread cannot see a test's uncommitted data: run web imports in the
-    request. tests/imports/test_background.py runs them in threads (transactional tests)."""
-    settings.IMPORT_IN_BACKGROUND = False
+def _jobs_in_the_request(settings):
+    """A worker cannot see a test's uncommitted data: run queued work (imports, pulls, report
+    files) inside the request, through the same task code (django-tasks' immediate backend).
+    tests/imports/test_background.py and tests/jobs run them through the database queue and
+    a worker (transactional tests)."""
+    settings.JOBS_INLINE = True
 
 
 def make_regions() -> dict[str, Region]:

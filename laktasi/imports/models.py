@@ -91,6 +91,9 @@ class ImportJob(models.Model):
     notes = models.JSONField(_("notes"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The queued task (laktasi.jobs) checking or importing the file now; its state tells the
+    # page "waiting", "running" or "interrupted".
+    task_id = models.UUIDField(_("background task"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
