@@ -9,3 +9,4 @@ class ImportsConfig(AppConfig):
         # Connects the handler that gives an import back to its user when the reaper finds
         # its worker dead (laktasi.jobs.queue.task_lost), in the web and worker processes.
         from laktasi.imports import background  # noqa: F401
+        from laktasi.imports.pull import background as pull_background  # noqa: F401

@@ -98,6 +98,20 @@ def start(job: ImportJob, step: str, *, valid_only: bool = False) -> bool:
     return True
 
 
+def run_here(job: ImportJob, step: str, *, task_id=None) -> dict:
+    """Claim ``job`` and run ``step`` in this process: for a task that has just made the job
+    (a pull). ``task_id`` (that task) lets the reaper give the job back if this worker dies."""
+    ProgressReporter(job.token, step)
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+        status=ImportStatus.RUNNING, task_id=task_id
+    )
+    if not claimed:
+        progress_clear(job.token)
+        return {"skipped": True}
+    job.refresh_from_db()
+    return run(job, step, False)
+
+
 def _wait(pk: int) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:

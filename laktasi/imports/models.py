@@ -183,8 +183,13 @@ class SubmissionVersion(models.Model):
 # Models of the mapping and pull features live beside their code; imported here so that
 # they belong to this app (they refer to ImportJob by name, so there is no import cycle).
 from laktasi.imports.mapping.models import ColumnMapping, MappedImport  # noqa: E402
-from laktasi.imports.pull.models import PulledImport, ServerKind, ServerSource  # noqa: E402
+from laktasi.imports.pull.models import (  # noqa: E402
+    PulledImport,
+    PullRun,
+    ServerKind,
+    ServerSource,
+)
 
 __all__ = ["ColumnMapping", "ImportJob", "ImportKind", "ImportRowKey", "ImportStatus",
-           "ImportedMother", "MappedImport", "PulledImport", "ServerKind", "ServerSource",
-           "SubmissionVersion"]  # fmt: skip
+           "ImportedMother", "MappedImport", "PullRun", "PulledImport", "ServerKind",
+           "ServerSource", "SubmissionVersion"]  # fmt: skip
