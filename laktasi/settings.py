@@ -345,6 +345,8 @@ TASKS = {
 JOBS_INLINE = envbool("LAKTASI_JOBS_INLINE", not envbool("LAKTASI_IMPORT_BACKGROUND", True))
 # `laktasi serve` runs a worker thread in the web process unless this is off (then run
 # `laktasi worker` beside it, on one host or many).
+# Files made on the queue (reports, leaflets, QR sheets) are kept, encrypted, this long at most.
+LAKTASI_GENERATED_FILE_HOURS = envint("LAKTASI_GENERATED_FILE_HOURS", 24)
 LAKTASI_EMBEDDED_WORKER = envbool("LAKTASI_EMBEDDED_WORKER", True)
 LAKTASI_NIGHTLY_AT = os.environ.get("LAKTASI_NIGHTLY_AT", "01:30")  # local time
 LAKTASI_SATUSEHAT_SYNC_AT = os.environ.get("LAKTASI_SATUSEHAT_SYNC_AT", "02:30")  # local time
