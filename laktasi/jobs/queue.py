@@ -11,10 +11,16 @@ that owns the task can say so on its page (an import goes back to "start it agai
 
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
 from django.dispatch import Signal
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+
+#: set when this process queues work, so a worker thread in it (``laktasi serve``) starts
+#: at once instead of at its next poll; other processes' workers poll the table.
+WAKE = threading.Event()
 
 #: sent with ``result`` (the ``DBTaskResult``) after the reaper marked it failed.
 task_lost = Signal()
@@ -36,7 +42,9 @@ def enqueue(task, *args, **kwargs):
     """Queue ``task`` (or run it now when ``JOBS_INLINE``); returns its ``TaskResult``.
     Arguments must be ids and flags, never personal data: they are stored in the queue."""
     backend = "immediate" if inline() else "default"
-    return task.using(backend=backend).enqueue(*args, **kwargs)
+    result = task.using(backend=backend).enqueue(*args, **kwargs)
+    WAKE.set()
+    return result
 
 
 def stored_id(result) -> str | None:

@@ -30,7 +30,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from laktasi.jobs import schedule
 from laktasi.jobs.models import WorkerHeartbeat
-from laktasi.jobs.queue import task_lost
+from laktasi.jobs.queue import WAKE, task_lost
 
 logger = logging.getLogger("laktasi.jobs")
 LOST_MESSAGE = "worker stopped while running this task (process killed or machine restarted)"
@@ -132,7 +132,9 @@ class LaktasiWorker(Worker):
                 if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                     return
                 continue
-            self.stop.wait(self.interval)
+            # Until the next poll, or at once when this process queues work.
+            WAKE.wait(self.interval)
+            WAKE.clear()
         close_old_connections()
 
 

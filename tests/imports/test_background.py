@@ -18,9 +18,9 @@ from django_tasks_db.models import DBTaskResult
 from laktasi.imports import background, progress
 from laktasi.imports.models import ImportJob, ImportStatus
 from laktasi.instruments.models import Response
-from laktasi.jobs import schedule
+from laktasi.jobs import queue, schedule
 from laktasi.jobs.models import WorkerHeartbeat
-from laktasi.jobs.worker import LaktasiWorker, beat, reap_lost
+from laktasi.jobs.worker import LaktasiWorker, beat, reap_lost, start_embedded
 from tests.conftest import PASSWORD
 from tests.imports.conftest import kobo_export, run_import, write_csv
 
@@ -199,3 +199,25 @@ def test_reporter_writes_at_stage_changes_and_at_the_end(settings, tmp_path):
         reporter(1000 if reporter.done < 2000 else 500)
     final = progress.progress_read("tok")
     assert (final.done, final.total, final.percent) == (2500, 2500, 100)
+
+
+def test_the_embedded_worker_of_serve_runs_an_upload_before_the_page_answers(
+    client, world, tmp_path, settings, monkeypatch
+):
+    """`laktasi serve`'s worker thread is woken by the upload (not its next poll), so a small
+    file is checked by the time the request answers."""
+    settings.JOBS_INLINE = False
+    monkeypatch.setattr(schedule, "enqueue_due", lambda now=None: [])
+    thread, stop = start_embedded(interval=30)
+    try:
+        _login(client, world)
+        upload = SimpleUploadedFile("kobo.csv", _csv(world, tmp_path, "pre"), "text/csv")
+        client.post(reverse("imports:index"), {"file": upload, "kind": "auto",
+                                               "program": world.program.pk})  # fmt: skip
+        job = ImportJob.objects.get()
+        assert (job.status, job.created) == (ImportStatus.PREVIEWED, 1)
+        assert DBTaskResult.objects.get(id=job.task_id).status == TaskResultStatus.SUCCESSFUL
+    finally:
+        stop.set()
+        queue.WAKE.set()
+        thread.join(10)
