@@ -136,3 +136,20 @@ def world(db) -> World:
     )
     program.enrollments.create(mother=mothers["melati"])
     return World(regions, puskesmas, other, melati, mawar, kenanga, users, mothers, program)
+
+
+def make_generated_file(owner: User):
+    """A report file made on the queue for ``owner``, ready to download (stored encrypted)."""
+    from django.core.files.base import ContentFile
+
+    from laktasi.core import crypto
+    from laktasi.jobs import files
+    from laktasi.jobs.models import FileState, GeneratedFile
+
+    gf = GeneratedFile.objects.create(
+        owner=owner, kind="program_report", params={}, state=FileState.DONE,
+        file_name="laporan.csv", content_type="text/csv",
+    )  # fmt: skip
+    data = files.MAGIC + crypto.keyring().encrypt(b"indikator,nilai\n")
+    gf.file.save(f"{gf.token}.bin", ContentFile(data), save=True)
+    return gf
