@@ -335,8 +335,6 @@ LAKTASI_LINK_RATE_PER_MINUTE = envint("LAKTASI_LINK_RATE_PER_MINUTE", 30)
 IMPORT_MAX_MB = envint("LAKTASI_IMPORT_MAX_MB", 64)
 IMPORT_MAX_ROWS = envint("LAKTASI_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNZIPPED_MB = envint("LAKTASI_IMPORT_MAX_UNZIPPED_MB", 256)
-# Web uploads are checked and imported in a background thread with a progress bar.
-IMPORT_IN_BACKGROUND = envbool("LAKTASI_IMPORT_BACKGROUND", True)
 # Uploaded import files are stored encrypted and deleted after this many days (at once when
 # every row was imported).
 IMPORT_RETENTION_DAYS = envint("LAKTASI_IMPORT_RETENTION_DAYS", 30)
@@ -344,9 +342,18 @@ IMPORT_RETENTION_DAYS = envint("LAKTASI_IMPORT_RETENTION_DAYS", 30)
 MAX_CONCURRENT_JOBS = envint("LAKTASI_MAX_CONCURRENT_JOBS", 2)
 
 # Background jobs (laktasi.jobs, docs/decisions/0007): the database queue of django-tasks.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# "immediate" runs a task inside the call that enqueues it (LAKTASI_JOBS_INLINE, and tests).
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+# Web imports, pulls, large reports, leaflets and QR sheets go on the queue (with a page that
+# shows their state) unless this is on; LAKTASI_IMPORT_BACKGROUND=false is the old name.
+JOBS_INLINE = envbool("LAKTASI_JOBS_INLINE", not envbool("LAKTASI_IMPORT_BACKGROUND", True))
 # `laktasi serve` runs a worker thread in the web process unless this is off (then run
 # `laktasi worker` beside it, on one host or many).
+# Files made on the queue (reports, leaflets, QR sheets) are kept, encrypted, this long at most.
+LAKTASI_GENERATED_FILE_HOURS = envint("LAKTASI_GENERATED_FILE_HOURS", 24)
 LAKTASI_EMBEDDED_WORKER = envbool("LAKTASI_EMBEDDED_WORKER", True)
 LAKTASI_NIGHTLY_AT = os.environ.get("LAKTASI_NIGHTLY_AT", "01:30")  # local time
 LAKTASI_SATUSEHAT_SYNC_AT = os.environ.get("LAKTASI_SATUSEHAT_SYNC_AT", "02:30")  # local time

@@ -30,10 +30,12 @@ def _no_two_factor(settings):
 
 
 @pytest.fixture(autouse=True)
-def _imports_in_the_request(settings):
-    """A background thread cannot see a test's uncommitted data: run web imports in the
-    request. tests/imports/test_background.py runs them in threads (transactional tests)."""
-    settings.IMPORT_IN_BACKGROUND = False
+def _jobs_in_the_request(settings):
+    """A worker cannot see a test's uncommitted data: run queued work (imports, pulls, report
+    files) inside the request, through the same task code (django-tasks' immediate backend).
+    tests/imports/test_background.py and tests/jobs run them through the database queue and
+    a worker (transactional tests)."""
+    settings.JOBS_INLINE = True
 
 
 def make_regions() -> dict[str, Region]:
@@ -134,3 +136,20 @@ def world(db) -> World:
     )
     program.enrollments.create(mother=mothers["melati"])
     return World(regions, puskesmas, other, melati, mawar, kenanga, users, mothers, program)
+
+
+def make_generated_file(owner: User):
+    """A report file made on the queue for ``owner``, ready to download (stored encrypted)."""
+    from django.core.files.base import ContentFile
+
+    from laktasi.core import crypto
+    from laktasi.jobs import files
+    from laktasi.jobs.models import FileState, GeneratedFile
+
+    gf = GeneratedFile.objects.create(
+        owner=owner, kind="program_report", params={}, state=FileState.DONE,
+        file_name="laporan.csv", content_type="text/csv",
+    )  # fmt: skip
+    data = files.MAGIC + crypto.keyring().encrypt(b"indikator,nilai\n")
+    gf.file.save(f"{gf.token}.bin", ContentFile(data), save=True)
+    return gf

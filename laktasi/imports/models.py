@@ -91,6 +91,9 @@ class ImportJob(models.Model):
     notes = models.JSONField(_("notes"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The queued task (laktasi.jobs) checking or importing the file now; its state tells the
+    # page "waiting", "running" or "interrupted".
+    task_id = models.UUIDField(_("background task"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -180,8 +183,13 @@ class SubmissionVersion(models.Model):
 # Models of the mapping and pull features live beside their code; imported here so that
 # they belong to this app (they refer to ImportJob by name, so there is no import cycle).
 from laktasi.imports.mapping.models import ColumnMapping, MappedImport  # noqa: E402
-from laktasi.imports.pull.models import PulledImport, ServerKind, ServerSource  # noqa: E402
+from laktasi.imports.pull.models import (  # noqa: E402
+    PulledImport,
+    PullRun,
+    ServerKind,
+    ServerSource,
+)
 
 __all__ = ["ColumnMapping", "ImportJob", "ImportKind", "ImportRowKey", "ImportStatus",
-           "ImportedMother", "MappedImport", "PulledImport", "ServerKind", "ServerSource",
-           "SubmissionVersion"]  # fmt: skip
+           "ImportedMother", "MappedImport", "PullRun", "PulledImport", "ServerKind",
+           "ServerSource", "SubmissionVersion"]  # fmt: skip

@@ -25,7 +25,7 @@ WRITE_EVERY_SECONDS = 0.5
 @dataclass(frozen=True)
 class Progress:
     task: str  # "preview" or "commit"
-    stage: str  # "checking" (reading and checking rows) or "writing"
+    stage: str  # "queued" (waiting for a worker), "checking" (reading rows) or "writing"
     done: int
     total: int
     age_seconds: float
@@ -76,9 +76,9 @@ class ProgressReporter:
     """Callbacks for ``importjob_commit``: count written rows, write the file at most twice a
     second (and always at a stage change)."""
 
-    def __init__(self, token, task: str):
+    def __init__(self, token, task: str, *, stage: str = "checking"):
         self.token, self.task = token, task
-        self.stage, self.done, self.total = "checking", 0, 0
+        self.stage, self.done, self.total = stage, 0, 0
         self._written_at = 0.0
         self._write(force=True)
 

@@ -1,8 +1,8 @@
 """Import pages: upload → preview of rejected rows → commit → result. Thin views.
 
-Checking an upload and importing it run in a background thread (:mod:`.background`); the
-job page shows a progress bar that refreshes itself (htmx, or a meta refresh without
-JavaScript) until the job is done. The CLI (``laktasi import``) shows a progress bar too.
+Checking an upload and importing it run on the job queue (:mod:`.background`); the job page
+shows "waiting for its turn", then a progress bar, refreshing itself (htmx, or a meta refresh
+without JavaScript) until the job is done. The CLI (``laktasi import``) shows a progress bar too.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from laktasi.imports.selectors import can_import, importjob_get, importjob_list
 from laktasi.imports.services import importjob_accept_incomplete, importjob_create
 from laktasi.imports.storage import upload_on_disk
 from laktasi.instruments import registry
+from laktasi.jobs.health import worker_seen
 
 PREVIEW_ROWS = 300
 
@@ -93,7 +94,7 @@ def import_detail_view(request, pk: int):
         "more_errors": len(job.errors) > PREVIEW_ROWS or job.rejected > len(job.errors),
         "form": CommitForm(),
         "can_commit": job.status in (ImportStatus.PREVIEWED, ImportStatus.REFUSED),
-        "progress": progress_read(job.token) if job.status == ImportStatus.RUNNING else None,
+        **_progress_context(job),
     }
     return render(request, "imports/detail.html", context)
 
@@ -107,8 +108,15 @@ def import_progress_view(request, pk: int):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    context = {"job": job, "progress": progress_read(job.token)}
-    return render(request, "imports/_progress.html", context)
+    return render(request, "imports/_progress.html", {"job": job, **_progress_context(job)})
+
+
+def _progress_context(job) -> dict:
+    if job.status != ImportStatus.RUNNING:
+        return {"progress": None}
+    progress = progress_read(job.token)
+    waiting = progress is not None and progress.stage == "queued"
+    return {"progress": progress, "no_worker": waiting and not worker_seen()}
 
 
 @require_POST

@@ -50,6 +50,12 @@ def check_worker(now: dt.datetime) -> dict:
     return {"ok": age <= settings.LAKTASI_READY_WORKER_SECONDS, "age_seconds": round(age)}
 
 
+def worker_seen(now: dt.datetime | None = None) -> bool:
+    """True when a worker was seen within ``LAKTASI_READY_WORKER_SECONDS`` (queued work will
+    start); pages waiting for a task say so when not."""
+    return check_worker(now or timezone.now())["ok"]
+
+
 def check_nightly(now: dt.datetime) -> dict:
     run = schedule.last_run("nightly_refresh")
     limit = dt.timedelta(hours=settings.LAKTASI_READY_REFRESH_HOURS)

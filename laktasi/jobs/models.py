@@ -2,11 +2,14 @@
 enqueued (once per period, whichever host's worker gets there first).
 
 The queue itself is django-tasks' database backend (``django_tasks_db.DBTaskResult``): it works
-on SQLite and PostgreSQL, so no broker is needed (docs/decisions/0006-background-jobs.md).
+on SQLite and PostgreSQL, so no broker is needed (docs/decisions/0007-background-jobs.md).
 """
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,3 +53,47 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.period}"
+
+
+class FileState(models.TextChoices):
+    QUEUED = "queued", _("waiting for its turn")
+    RUNNING = "running", _("being made")
+    DONE = "done", _("ready to download")
+    FAILED = "failed", _("failed")
+
+
+def _generated_to(instance: GeneratedFile, filename: str) -> str:
+    return f"generated/{instance.token}.bin"
+
+
+class GeneratedFile(models.Model):
+    """A file made on the queue for one user (a report, a program's leaflet, a QR sheet).
+
+    Only its owner sees or downloads it. ``params`` holds ids and choices, never personal
+    data; the file itself is stored encrypted (it may hold names) and deleted once downloaded
+    or after ``LAKTASI_GENERATED_FILE_HOURS``.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=32)
+    params = models.JSONField(default=dict)
+    language = models.CharField(max_length=8, default="id")
+    state = models.CharField(
+        _("state"), max_length=8, choices=FileState.choices, default=FileState.QUEUED
+    )
+    message = models.TextField(_("message"), blank=True)
+    task_id = models.UUIDField(null=True, blank=True)
+    file = models.FileField(upload_to=_generated_to, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated file")
+        verbose_name_plural = _("generated files")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.state})"

@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django_tasks_db.models import DBTaskResult
 
+from laktasi.jobs.files import ACTIVE, file_get, file_response, file_state
+from laktasi.jobs.health import worker_seen
 from laktasi.jobs.models import PeriodicRun, WorkerHeartbeat
 
 
@@ -43,3 +45,18 @@ def jobs_view(request):
         "queued": DBTaskResult.objects.ready().count(),
     }
     return render(request, "jobs/index.html", context)
+
+
+@login_required
+def file_view(request, pk: int):
+    """A file being made for this user: its state, refreshing itself, then the download."""
+    gf = file_get(user=request.user, pk=pk)
+    state = file_state(gf)
+    context = {"file": gf, "active": state in ACTIVE,
+               "no_worker": state in ACTIVE and not worker_seen()}  # fmt: skip
+    return render(request, "jobs/file.html", context)
+
+
+@login_required
+def file_download_view(request, pk: int):
+    return file_response(file_get(user=request.user, pk=pk))

@@ -30,6 +30,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from laktasi.jobs import schedule
 from laktasi.jobs.models import WorkerHeartbeat
+from laktasi.jobs.queue import WAKE, task_lost
 
 logger = logging.getLogger("laktasi.jobs")
 LOST_MESSAGE = "worker stopped while running this task (process killed or machine restarted)"
@@ -77,6 +78,7 @@ def reap_lost(now: dt.datetime | None = None) -> int:
             continue
         result.set_failed(LostWorkerError(LOST_MESSAGE))
         logger.warning("task %s marked failed: its worker %s is gone", result.id, owner)
+        task_lost.send(sender=LaktasiWorker, result=result)
         lost += 1
     WorkerHeartbeat.objects.filter(seen_at__lt=now - dt.timedelta(days=7)).delete()
     return lost
@@ -130,7 +132,9 @@ class LaktasiWorker(Worker):
                 if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                     return
                 continue
-            self.stop.wait(self.interval)
+            # Until the next poll, or at once when this process queues work.
+            WAKE.wait(self.interval)
+            WAKE.clear()
         close_old_connections()
 
 

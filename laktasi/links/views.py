@@ -22,6 +22,7 @@ from laktasi.accounts import policy
 from laktasi.accounts.guards import require_personal_access
 from laktasi.instruments import registry
 from laktasi.instruments.forms import language
+from laktasi.jobs.files import file_deliver
 from laktasi.links import messages as wa
 from laktasi.links import sheet
 from laktasi.links.forms import ChooseForm, SettingsForm
@@ -205,17 +206,10 @@ def session_links_sheet_view(request, pk: int):
     chosen = _chosen(request)
     if chosen is None:
         return redirect("links:session", pk=session.pk)
-    links = _links(request, session, chosen)
-    links = [link for link in links if link.submitted_at is None]
-    pdf = sheet.sheet_pdf(
-        links=links,
-        base_url=_base_url(request),
-        session=session,
-        instrument_id=chosen[0],
-        timepoint=chosen[1],
-    )
-    name = f"kartu-qr-sesi-{session.pk}-{chosen[0]}-{chosen[1]}.pdf"
-    return _download(pdf, "application/pdf", name)
+    # Made on the job queue (laktasi.links.generated), as this user: sent at once when quick.
+    params = {"session": session.pk, "instrument": chosen[0], "timepoint": chosen[1],
+              "base_url": _base_url(request)}  # fmt: skip
+    return file_deliver(request, kind="qr_sheet", params=params)
 
 
 @login_required

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from laktasi.jobs.files import file_deliver
 from laktasi.materials import content, redflags
 from laktasi.materials.forms import LeafletForm, ProgramVideoForm
 from laktasi.materials.guide import render_facilitator_guide, render_facilitator_guide_html
@@ -30,7 +31,6 @@ from laktasi.materials.leaflet import LeafletFooter, render_leaflet
 from laktasi.materials.selectors import (
     can_upload_video,
     guide_page_url,
-    program_leaflet_footer,
     program_video_get,
     program_video_list,
     qa_list,
@@ -159,9 +159,9 @@ def program_leaflet_view(request, pk: int):
     """A program's leaflet: its facility, midwife and schedule, QR to its video or the guide."""
     program = program_get(user=request.user, pk=pk)
     lang, fmt = _leaflet_choice(request)
-    footer = program_leaflet_footer(program=program, lang=lang)
-    data = render_leaflet(lang=lang, fmt=fmt, footer=footer)
-    return _pdf(data, f"leaflet-program-{program.pk}-{fmt}-{lang}.pdf")
+    # Made on the job queue (laktasi.materials.generated): sent at once when quick.
+    params = {"program": program.pk, "lang": lang, "fmt": fmt}
+    return file_deliver(request, kind="program_leaflet", params=params)
 
 
 # --- videos --------------------------------------------------------------------------------

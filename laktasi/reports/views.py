@@ -10,10 +10,10 @@ from django.utils import translation
 
 from laktasi.accounts import policy
 from laktasi.core.concurrency import limit_concurrent
+from laktasi.jobs.files import file_deliver
 from laktasi.programs.selectors import session_list
 from laktasi.reports.exporters import FORMATS
 from laktasi.reports.exporters import html as html_exporter
-from laktasi.reports.exporters import render as export
 from laktasi.reports.forms import PooledForm, ReportForm
 from laktasi.reports.pooled.analysis import PoolingRefused
 from laktasi.reports.pooled.export import pooled_render
@@ -45,6 +45,11 @@ def program_report_view(request, pk: int):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         chosen = [s.pk for s in data["sessions"]] or None
+        if data["format"] != "web":
+            # Made on the job queue: sent at once when quick, else a page follows it.
+            params = {"program": program.pk, "lang": data["lang"], "sessions": chosen,
+                      "quotes": bool(data.get("quotes")), "format": data["format"]}  # fmt: skip
+            return file_deliver(request, kind="program_report", params=params)
         report = report_build(
             program=program,
             lang=data["lang"],
@@ -52,17 +57,10 @@ def program_report_view(request, pk: int):
             include_quotes=data.get("quotes", False),
             user=request.user,
         )
-        if data["format"] == "web":
-            with translation.override(report.lang):
-                context.update(
-                    report=report, sections=html_exporter.sections_context(report, images=True)
-                )
-        else:
-            name, content_type, content = export(report, fmt=data["format"])
-            response = HttpResponse(content, content_type=content_type)
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            response["X-Content-Type-Options"] = "nosniff"
-            return response
+        with translation.override(report.lang):
+            context.update(
+                report=report, sections=html_exporter.sections_context(report, images=True)
+            )
     return render(request, "reports/program_report.html", context)
 
 

@@ -31,6 +31,7 @@ from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
 from laktasi.imports.models import ImportJob, ServerSource
 from laktasi.instruments.models import Response
+from laktasi.jobs.models import GeneratedFile
 from laktasi.links.models import AnswerLink
 from laktasi.links.services import answer_links_issue
 from laktasi.materials.models import ProgramVideo
@@ -40,6 +41,7 @@ from laktasi.places.models import Facility
 from laktasi.privacy.services import mother_restrict
 from laktasi.programs.models import Attendance, Consultation, Enrollment, Program, Session
 from tests.api.conftest import ApiClient
+from tests.conftest import make_generated_file
 from tests.security.test_url_matrix import model_for, object_routes, routes
 from tests.web.helpers import client_for
 
@@ -123,6 +125,7 @@ def melati_objects(world, settings, tmp_path) -> dict[type, object]:
     ).links[0]
     return {
         User: world.users["kader"],
+        GeneratedFile: make_generated_file(admin),
         ServerSource: ServerSource.objects.create(
             program=world.program,
             kind="kobo",

@@ -26,12 +26,13 @@ from laktasi.api.services import token_create
 from laktasi.followups.models import Visit
 from laktasi.imports.models import ImportJob, ServerSource
 from laktasi.instruments.models import Response
+from laktasi.jobs.models import GeneratedFile
 from laktasi.links.models import AnswerLink
 from laktasi.materials.models import ProgramVideo
 from laktasi.mothers.models import Baby, Mother
 from laktasi.places.models import Facility
 from laktasi.programs.models import Consultation, Program, Session
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_generated_file, make_user
 
 # The model behind a plain ``pk``, by URL name, or by namespace for all of its URLs.
 PK_MODELS: dict[str, type] = {
@@ -63,6 +64,8 @@ PK_MODELS: dict[str, type] = {
     "links:csv": Session,
     "links:group": Session,
     "links:settings": Program,
+    "jobs:file": GeneratedFile,  # a file made on the queue: its owner only
+    "jobs:file_download": GeneratedFile,
     "satusehat": Facility,  # administrators only: a reporting facility's SATUSEHAT page
 }
 # Values for kwargs that are not object keys.
@@ -202,6 +205,7 @@ def kenanga_objects(world, settings, tmp_path) -> dict[type, object]:
     world.kenanga.staff.add(kader_tegal)
     return {
         User: kader_tegal,
+        GeneratedFile: make_generated_file(world.users["admin"]),
         ServerSource: source,
         ApiToken: token_create(user=world.users["admin"], name="admin's phone")[0],
         Invitation: invitation_issue(by=world.users["admin"], role="kader")[0],

@@ -68,3 +68,41 @@ class PulledImport(models.Model):
 
     def __str__(self) -> str:
         return f"pull of import {self.job_id}"
+
+
+class PullState(models.TextChoices):
+    QUEUED = "queued", _("waiting for its turn")
+    RUNNING = "running", _("pulling")
+    DONE = "done", _("pulled; check the result")
+    NOTHING = "nothing", _("nothing new to import")
+    FAILED = "failed", _("failed")
+
+
+class PullRun(models.Model):
+    """One "Pull data" click: the background task fetching a server's submissions, its state,
+    and the import job it made. Seen by the user who asked (the message names the server,
+    never a token or a row)."""
+
+    source = models.ForeignKey(ServerSource, on_delete=models.CASCADE, related_name="runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=8, default="id")
+    state = models.CharField(
+        _("state"), max_length=8, choices=PullState.choices, default=PullState.QUEUED
+    )
+    task_id = models.UUIDField(null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    job = models.ForeignKey(
+        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pull")
+        verbose_name_plural = _("pulls")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"pull {self.pk} of {self.source_id} ({self.state})"

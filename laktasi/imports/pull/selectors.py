@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from laktasi.accounts.models import Role, User
-from laktasi.imports.pull.models import ServerSource
+from laktasi.imports.pull.models import PullRun, ServerSource
 from laktasi.imports.selectors import importable_programs
 from laktasi.programs.models import Program
 
@@ -43,3 +43,12 @@ def source_get(*, user: User, pk: int | str) -> ServerSource:
         return source_list(user=user).get(pk=pk)
     except (ServerSource.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("server not found") from exc
+
+
+def pullrun_latest(*, user: User, sources) -> dict[int, PullRun]:
+    """The latest pull this user asked for, per source (source pk → run)."""
+    latest: dict[int, PullRun] = {}
+    runs = PullRun.objects.filter(requested_by=user, source__in=sources).order_by("-created_at")
+    for run in runs[:200]:
+        latest.setdefault(run.source_id, run)
+    return latest

@@ -1,8 +1,9 @@
 """A program's data servers: set one up (coordinators), "Tarik data" (coordinators, midwives).
 
-Pulling fetches within the request (with a timeout), stores the submissions as an import job
-and starts its check; the page then shows the preview like any upload, and nothing is
-written until the user commits it.
+Pulling runs on the job queue (:mod:`.background`): it fetches the submissions, stores them
+as an import job and checks it. A quick pull opens the preview at once; a slower one leaves
+the servers page showing its state (waiting, pulling, done with a link, failed with the
+reason) until it is done. Nothing is written until the user commits the import.
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from laktasi.imports import background
-from laktasi.imports.pull.clients import PullError
+from laktasi.imports.pull.background import ACTIVE, pull_start, pullrun_state
 from laktasi.imports.pull.forms import ServerSourceForm
-from laktasi.imports.pull.selectors import can_configure, can_pull, source_get, source_list
-from laktasi.imports.pull.services import source_pull, source_save
+from laktasi.imports.pull.selectors import (
+    can_configure,
+    can_pull,
+    pullrun_latest,
+    source_get,
+    source_list,
+)
+from laktasi.imports.pull.services import source_save
 from laktasi.imports.selectors import importable_programs
 from laktasi.programs.selectors import program_get
 
@@ -27,10 +35,15 @@ from laktasi.programs.selectors import program_get
 def servers_view(request):
     if not can_pull(user=request.user):
         raise Http404
-    sources = source_list(user=request.user)
+    sources = list(source_list(user=request.user))
+    runs = pullrun_latest(user=request.user, sources=sources)
+    for source in sources:
+        source.run = runs.get(source.pk)
+        source.run_state = pullrun_state(source.run) if source.run else None
     programs = importable_programs(user=request.user) if can_configure(user=request.user) else []
     context = {"sources": sources, "programs": programs,
-               "can_configure": can_configure(user=request.user)}  # fmt: skip
+               "can_configure": can_configure(user=request.user),
+               "pulling": any(s.run_state in ACTIVE for s in sources)}  # fmt: skip
     return render(request, "imports/servers.html", context)
 
 
@@ -73,16 +86,18 @@ def server_pull_view(request, pk: int):
     source = source_get(user=request.user, pk=pk)
     if not can_pull(user=request.user, program=source.program):
         raise Http404
-    try:
-        job = source_pull(source=source, user=request.user)
-    except PullError as exc:
-        messages.error(request, exc.render())
-        return redirect("imports:servers")
-    except ValidationError as exc:
-        messages.info(request, " ".join(exc.messages))
-        return redirect("imports:servers")
-    background.start(job, "preview")
-    return redirect("imports:detail", pk=job.pk)
+    run = pull_start(source=source, user=request.user, language=get_language() or "id")
+    if run.requested_by_id != request.user.pk and run.state in ACTIVE:
+        messages.info(request, _("Someone else is pulling from this server now; try again soon."))
+    elif run.state == "done" and run.job_id:
+        return redirect("imports:detail", pk=run.job_id)
+    elif run.state == "failed":
+        messages.error(request, run.message)
+    elif run.state == "nothing":
+        messages.info(request, run.message)
+    else:
+        messages.info(request, _("Pulling in the background; this page shows when it is done."))
+    return redirect("imports:servers")
 
 
 @require_POST
