@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from laktasi.jobs import schedule
-from laktasi.jobs.models import WorkerHeartbeat
+from laktasi.jobs.models import WorkerHeartbeat, last_run
 
 
 @never_cache
@@ -57,7 +56,7 @@ def worker_seen(now: dt.datetime | None = None) -> bool:
 
 
 def check_nightly(now: dt.datetime) -> dict:
-    run = schedule.last_run("nightly_refresh")
+    run = last_run("nightly_refresh")
     limit = dt.timedelta(hours=settings.LAKTASI_READY_REFRESH_HOURS)
     if run is None:
         first = WorkerHeartbeat.objects.order_by("started_at").first()

@@ -97,3 +97,8 @@ class GeneratedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} ({self.state})"
+
+
+def last_run(name: str) -> PeriodicRun | None:
+    """The latest run of the periodic job ``name`` (health checks read it)."""
+    return PeriodicRun.objects.filter(name=name).order_by("-enqueued_at").first()

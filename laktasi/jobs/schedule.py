@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from laktasi.jobs import tasks
 from laktasi.jobs.models import PeriodicRun
+from laktasi.satusehat.tasks import satusehat_sync
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def _at(value: str) -> dt.time:
 def periodic_jobs() -> list[Periodic]:
     return [
         Periodic("nightly_refresh", tasks.nightly_refresh, _at(settings.LAKTASI_NIGHTLY_AT)),
-        Periodic("satusehat_sync", tasks.satusehat_sync, _at(settings.LAKTASI_SATUSEHAT_SYNC_AT)),
+        Periodic("satusehat_sync", satusehat_sync, _at(settings.LAKTASI_SATUSEHAT_SYNC_AT)),
     ]
 
 
@@ -62,7 +63,3 @@ def enqueue_due(now: dt.datetime | None = None) -> list[str]:
             continue  # another worker enqueued this period first
         enqueued.append(job.name)
     return enqueued
-
-
-def last_run(name: str) -> PeriodicRun | None:
-    return PeriodicRun.objects.filter(name=name).order_by("-enqueued_at").first()

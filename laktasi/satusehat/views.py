@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from laktasi.accounts.models import Role
-from laktasi.jobs.tasks import satusehat_sync
 from laktasi.places.models import Facility, FacilityKind
 from laktasi.satusehat.forms import LinkForm, NikForm
 from laktasi.satusehat.models import FacilityLink, HealthWorkerIdentity
 from laktasi.satusehat.selectors import queue_status
 from laktasi.satusehat.services import health_worker_nik_set, link_configure
+from laktasi.satusehat.tasks import satusehat_sync
 
 
 def _admin(request) -> None:

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from laktasi.jobs import schedule, tasks
+from laktasi.jobs import schedule
+from laktasi.satusehat import tasks
 from tests.web.helpers import client_for
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
