@@ -135,6 +135,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "laktasi.jobs.request_id.RequestIdMiddleware",
+    "laktasi.jobs.access_log.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -274,6 +275,14 @@ STORAGES = {
     },
 }
 
+# Source maps (the API docs' bundles, megabytes each) are never sent to browsers: not
+# compressing them cuts the production `collectstatic` from minutes to seconds.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+]
+
 SESSION_COOKIE_AGE = envint("LAKTASI_SESSION_AGE", 60 * 60 * 12)
 # Counts below this are shown as "<N" to viewers (aggregates only) on dashboards.
 SMALL_CELL_THRESHOLD = envint("LAKTASI_SMALL_CELL", 5)
@@ -312,6 +321,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = (
         ("HTTP_X_FORWARDED_PROTO", "https") if envbool("LAKTASI_BEHIND_PROXY", True) else None
     )
+    # Probes on the app port itself (systemd, a load balancer) get their answer, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     if envbool("LAKTASI_HSTS_PRELOAD", False) is False:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
@@ -369,6 +380,9 @@ WILAYAH_CSV = PACKAGE_DIR / "places" / "data" / "wilayah.csv"
 # Logs never carry personal data: request lines are logged without query strings and no
 # view logs form values.
 LOG_FORMAT = os.environ.get("LAKTASI_LOG_FORMAT", "plain")  # plain or json
+# One line per request on the "laktasi.access" logger: client address (as the login lockout
+# sees it), method, route pattern (never the path), status, milliseconds.
+ACCESS_LOG = envbool("LAKTASI_ACCESS_LOG", PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -395,5 +409,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "laktasi.access": {"level": "INFO" if ACCESS_LOG else "WARNING"},
     },
 }
