@@ -82,6 +82,34 @@ def pages(runs: int) -> list[tuple[str, float, float]]:
     return out
 
 
+def without_rollups(runs: int) -> list[tuple[str, float, float]]:
+    """(level, p50 with roll-ups, p50 from the snapshot alone) of the page data
+    (``dashboard_get``): the design before the roll-ups, on the same data."""
+    import statistics
+
+    from laktasi.accounts.models import User
+    from laktasi.dashboards import selectors
+
+    viewer = User.objects.get(username="bench-viewer")
+    out = []
+    for level, key in (("all", ""), ("province", _largest(1)), ("regency", _largest(2))):
+        unit = selectors.unit_get(user=viewer, level=level, key=key)
+        timed = []
+        for table in (selectors.ROLLUP_LEVEL, {}):
+            saved, selectors.ROLLUP_LEVEL = selectors.ROLLUP_LEVEL, table
+            try:
+                times = []
+                for _ in range(runs):
+                    t0 = time.perf_counter()
+                    selectors.dashboard_get(user=viewer, unit=unit)
+                    times.append(time.perf_counter() - t0)
+            finally:
+                selectors.ROLLUP_LEVEL = saved
+            timed.append(statistics.median(times))
+        out.append((f"{level} {key}".strip(), *timed))
+    return out
+
+
 def record_costs() -> dict[str, tuple[int, int, float]]:
     """(rows, bytes, bytes per row) of the tables a program writes, on the synthetic regency."""
     from django.db import connection
@@ -128,8 +156,9 @@ def run(runs: int, scale: float, costs: bool) -> int:
     call_command("migrate", verbosity=0)
     info = generate(scale=scale)
     print(f"national snapshot: {info['villages']:,} villages, {info['puskesmas']:,} puskesmas, "
-          f"{info['posyandu']:,} posyandu, {info['snapshot_rows']:,} snapshot rows; facilities "
-          f"{info['facilities_s']:.0f} s, snapshot {info['snapshot_s']:.0f} s, "
+          f"{info['posyandu']:,} posyandu, {info['snapshot_rows']:,} snapshot rows, "
+          f"{info['rollup_rows']:,} roll-up rows; facilities {info['facilities_s']:.0f} s, "
+          f"snapshot {info['snapshot_s']:.0f} s, roll-ups {info['rollups_s']:.0f} s, "
           f"vacuum analyze {info['vacuum_s']:.0f} s")  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_total_relation_size('followups_indicatorsnapshot')")
@@ -142,6 +171,10 @@ def run(runs: int, scale: float, costs: bool) -> int:
         failed += p95 >= TARGET
         print(f"{name:28s} {p50:7.3f} {p95:7.3f} {p95 / province_p95:12.2f}x  "
               f"{'ok' if p95 < TARGET else 'SLOW'}")  # fmt: skip
+    print("\npage data (dashboard_get), p50: roll-ups vs the snapshot alone (the old design)")
+    for name, rolled, plain in without_rollups(max(3, runs // 4)):
+        print(f"  {name:16s} roll-ups {rolled:7.3f} s   snapshot alone {plain:7.3f} s   "
+              f"{plain / rolled:6.1f}x")  # fmt: skip
     if costs:
         print("\nper-record cost on PostgreSQL (table + indexes + TOAST, synthetic regency):")
         for name, (rows, size, per) in record_costs().items():

@@ -14,7 +14,8 @@ shape the nightly refresh gives it:
   posyandu a year: 4.5 million births a year over 300,000 posyandu): one ``mothers`` row, 4
   ``visits`` rows, 3 ``eibf`` and 3 ``imd`` rows, the ``feeding`` rows of the babies under
   six months (status x completed month, those with a count only) and the ``survival`` rows
-  (one per distinct duration/event/husband/primipara of the babies followed).
+  (one per distinct duration/event/husband/primipara of the babies followed);
+- then the roll-ups per district, regency and province, as the nightly refresh builds them.
 
 ``--scale`` below 1 keeps that fraction of the villages (every n-th), for a quick smoke run.
 Deterministic: PostgreSQL's ``setseed`` with parallel query off.
@@ -133,6 +134,7 @@ def generate(*, scale: float = 1.0) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from laktasi.followups.rollups import rollups_refresh
     from laktasi.places.models import Region
 
     out: dict = {}
@@ -147,6 +149,11 @@ def generate(*, scale: float = 1.0) -> dict:
         t0 = time.perf_counter()
         out["snapshot_rows"] = snapshot(cursor, as_of=timezone.localdate())
         out["snapshot_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        rollups_refresh()  # what the nightly `dashboards refresh` does after the snapshot
+        out["rollups_s"] = time.perf_counter() - t0
+        cursor.execute("SELECT count(*) FROM followups_indicatorrollup")
+        out["rollup_rows"] = cursor.fetchone()[0]
     with connection.cursor() as cursor:
         t0 = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")

@@ -347,6 +347,20 @@ IMPORT_RETENTION_DAYS = envint("LAKTASI_IMPORT_RETENTION_DAYS", 30)
 # At most this many imports and report generations running at once per user.
 MAX_CONCURRENT_JOBS = envint("LAKTASI_MAX_CONCURRENT_JOBS", 2)
 
+# Django's cache holds the answer links' rate limits (laktasi.links.throttle). "local" counts
+# per process; "database" shares the counts between every process and host (a table in the
+# database: run `laktasi createcachetable` after `migrate`, docs/deploy.md).
+CACHE_BACKEND = os.environ.get("LAKTASI_CACHE", "local").strip().lower()
+if CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "laktasi_cache",
+        }
+    }
+elif CACHE_BACKEND != "local":
+    raise ImproperlyConfigured("LAKTASI_CACHE must be 'local' or 'database'")
+
 # Background jobs (laktasi.jobs, docs/decisions/0007): the database queue of django-tasks.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `laktasi serve` runs a worker thread in the web process unless this is off (then run
