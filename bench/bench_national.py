@@ -110,6 +110,26 @@ def without_rollups(runs: int) -> list[tuple[str, float, float]]:
     return out
 
 
+def visit_refresh(runs: int) -> tuple[float, float]:
+    """p50 and p95 of what recording one visit adds: the posyandu's snapshot refresh with its
+    district's, regency's and province's roll-ups, in the largest province."""
+    from django.db import transaction
+
+    from laktasi.followups.services import snapshot_refresh
+    from laktasi.places.models import Facility
+
+    province = _largest(1)
+    ids = list(Facility.objects.filter(kind="posyandu", village__code__startswith=province + ".")
+               .order_by("pk").values_list("pk", flat=True)[: runs * 50 : 50])  # fmt: skip
+    times = []
+    for pk in ids:
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            snapshot_refresh(facility_ids=[pk])
+        times.append(time.perf_counter() - t0)
+    return _p(times, 0.5), _p(times, 0.95)
+
+
 def record_costs() -> dict[str, tuple[int, int, float]]:
     """(rows, bytes, bytes per row) of the tables a program writes, on the synthetic regency."""
     from django.db import connection
@@ -175,6 +195,9 @@ def run(runs: int, scale: float, costs: bool) -> int:
     for name, rolled, plain in without_rollups(max(3, runs // 4)):
         print(f"  {name:16s} roll-ups {rolled:7.3f} s   snapshot alone {plain:7.3f} s   "
               f"{plain / rolled:6.1f}x")  # fmt: skip
+    p50, p95 = visit_refresh(runs)
+    print(f"\nrecording a visit: posyandu snapshot + 3 roll-up levels, largest province: "
+          f"p50 {p50:.3f} s, p95 {p95:.3f} s")  # fmt: skip
     if costs:
         print("\nper-record cost on PostgreSQL (table + indexes + TOAST, synthetic regency):")
         for name, (rows, size, per) in record_costs().items():

@@ -75,7 +75,8 @@ def facilities(cursor, *, scale: float) -> dict[str, int]:
         SELECT now(), now(), 'posyandu', 'Posyandu ' || g.i, k.code, p.id, '', '', ''
         FROM kept k
         JOIN places_facility p ON p.kind = 'puskesmas' AND substr(p.village_id, 1, 8) = k.district
-        CROSS JOIN LATERAL generate_series(1, 3 + (random() < 0.6)::int) AS g(i)""",
+        -- k.code in the expression: evaluated per village, not once for the query
+        CROSS JOIN LATERAL generate_series(1, 3 + (random() + 0 * length(k.code) < 0.6)::int) AS g(i)""",
     )
     return {"puskesmas": puskesmas, "posyandu": posyandu, "villages": _count(cursor, "kept")}
 
@@ -120,7 +121,8 @@ def snapshot(cursor, *, as_of) -> int:
                g.event, random() < 0.3, random() < 0.35, 1 + (random() < 0.1)::int
         FROM ({posyandu}) f
         CROSS JOIN LATERAL (SELECT i, random() < 0.5 AS event
-                            FROM generate_series(1, {SURVIVAL_ROWS}) AS i) g""",  # noqa: S608
+                            FROM generate_series(1, {SURVIVAL_ROWS}) AS i
+                            WHERE f.id IS NOT NULL) g""",  # noqa: S608
         [as_of])  # fmt: skip
     return total
 
