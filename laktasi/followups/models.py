@@ -347,9 +347,12 @@ class IndicatorRollup(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["level", "area"]),
+            # One level's rows under a code prefix (LIKE '33.%' AND level = 2): an index on
+            # the area alone would read every level's rows of the province first.
             models.Index(
-                fields=["area"], name="rollup_area_prefix", opclasses=["varchar_pattern_ops"]
+                fields=["level", "area"],
+                name="rollup_level_area_prefix",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
             ),
         ]
 
