@@ -137,6 +137,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "laktasi.jobs.request_id.RequestIdMiddleware",
+    "laktasi.jobs.access_log.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,6 +277,14 @@ STORAGES = {
     },
 }
 
+# Source maps (the API docs' bundles, megabytes each) are never sent to browsers: not
+# compressing them cuts the production `collectstatic` from minutes to seconds.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+]
+
 SESSION_COOKIE_AGE = envint("LAKTASI_SESSION_AGE", 60 * 60 * 12)
 # Counts below this are shown as "<N" to viewers (aggregates only) on dashboards.
 SMALL_CELL_THRESHOLD = envint("LAKTASI_SMALL_CELL", 5)
@@ -319,6 +328,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = (
         ("HTTP_X_FORWARDED_PROTO", "https") if envbool("LAKTASI_BEHIND_PROXY", True) else None
     )
+    # Probes on the app port itself (systemd, a load balancer) get their answer, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     if envbool("LAKTASI_HSTS_PRELOAD", False) is False:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
@@ -340,6 +351,20 @@ IMPORT_MAX_UNZIPPED_MB = envint("LAKTASI_IMPORT_MAX_UNZIPPED_MB", 256)
 IMPORT_RETENTION_DAYS = envint("LAKTASI_IMPORT_RETENTION_DAYS", 30)
 # At most this many imports and report generations running at once per user.
 MAX_CONCURRENT_JOBS = envint("LAKTASI_MAX_CONCURRENT_JOBS", 2)
+
+# Django's cache holds the answer links' rate limits (laktasi.links.throttle). "local" counts
+# per process; "database" shares the counts between every process and host (a table in the
+# database: run `laktasi createcachetable` after `migrate`, docs/deploy.md).
+CACHE_BACKEND = os.environ.get("LAKTASI_CACHE", "local").strip().lower()
+if CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "laktasi_cache",
+        }
+    }
+elif CACHE_BACKEND != "local":
+    raise ImproperlyConfigured("LAKTASI_CACHE must be 'local' or 'database'")
 
 # Background jobs (laktasi.jobs, docs/decisions/0007): the database queue of django-tasks.
 # "immediate" runs a task inside the call that enqueues it (LAKTASI_JOBS_INLINE, and tests).
@@ -383,6 +408,9 @@ WILAYAH_CSV = PACKAGE_DIR / "places" / "data" / "wilayah.csv"
 # Logs never carry personal data: request lines are logged without query strings and no
 # view logs form values.
 LOG_FORMAT = os.environ.get("LAKTASI_LOG_FORMAT", "plain")  # plain or json
+# One line per request on the "laktasi.access" logger: client address (as the login lockout
+# sees it), method, route pattern (never the path), status, milliseconds.
+ACCESS_LOG = envbool("LAKTASI_ACCESS_LOG", PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -409,5 +437,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "laktasi.access": {"level": "INFO" if ACCESS_LOG else "WARNING"},
     },
 }

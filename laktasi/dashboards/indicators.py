@@ -172,11 +172,13 @@ def survival(db: Dashboard, lang: str) -> Survival:
     if not db.survival:
         return Survival([], {}, table)
     arr = np.array([(d, e, h, p, n) for d, e, h, p, n in db.survival], dtype=float)
+    # One row per (duration, event, husband, parity) with its count: the statistics take the
+    # counts, so a nation's millions of babies are never built one by one.
     counts = arr[:, 4].astype(int)
-    t = np.repeat(arr[:, 0] / MONTH_DAYS, counts)
-    e = np.repeat(arr[:, 1] > 0, counts)
-    husband = np.repeat(arr[:, 2] > 0, counts)
-    primi = np.repeat(arr[:, 3] > 0, counts)
+    t = arr[:, 0] / MONTH_DAYS
+    e = arr[:, 1] > 0
+    husband = arr[:, 2] > 0
+    primi = arr[:, 3] > 0
     groups = [
         ("all", _("All babies"), "", np.ones_like(e)),
         ("husband", _("Husband does the massage"), "", husband),
@@ -188,7 +190,7 @@ def survival(db: Dashboard, lang: str) -> Survival:
     for group, label, dash, mask in groups:
         if not mask.any():
             continue
-        km = stats.kaplan_meier(t[mask], e[mask], times=[1, 2, 3, 4, 5, 6])
+        km = stats.kaplan_meier(t[mask], e[mask], times=[1, 2, 3, 4, 5, 6], counts=counts[mask])
         points = [(0.0, 1.0)] + list(zip(km.time, km.survival, strict=True))
         curves.append(Curve(group, label, dash, points, km))
         table.rows.append(
@@ -202,7 +204,7 @@ def survival(db: Dashboard, lang: str) -> Survival:
         ("parity", _("parity"), primi),
     ):
         try:
-            result = stats.logrank(t, e, np.where(g, "1", "0"))
+            result = stats.logrank(t, e, np.where(g, "1", "0"), counts=counts)
         except stats.StatisticsError:
             result = None
         tests[code] = result

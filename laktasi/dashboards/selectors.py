@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from laktasi.accounts.models import Role, User
 from laktasi.followups import aggregates
-from laktasi.followups.models import IndicatorSnapshot
+from laktasi.followups.models import IndicatorRollup, IndicatorSnapshot
 from laktasi.instruments.models import Response
 from laktasi.mothers.models import Mother
 from laktasi.places.models import Facility, FacilityKind, Region, RegionLevel
@@ -30,6 +30,8 @@ from laktasi.programs.selectors import program_list
 REGION_LEVELS = {"province": 1, "regency": 2, "district": 3, "village": 4}
 CODE_LENGTH = {1: 2, 2: 5, 3: 8, 4: 13}
 LEVELS = ("all", "province", "regency", "district", "village", "puskesmas", "posyandu", "program")
+# The roll-up level a unit's children are summed at (docs/dashboards.md, national scale).
+ROLLUP_LEVEL = {"all": 1, "province": 2, "regency": 3}
 
 
 @dataclass
@@ -152,9 +154,7 @@ def dashboard_get(*, user: User, unit: Unit, today: date | None = None) -> Dashb
     allowed = restricted_facilities(user)
     if unit.program is not None:
         return _program_dashboard(unit=unit, allowed=allowed, today=today)
-    snap = IndicatorSnapshot.objects.filter(unit.snap_q)
-    if allowed is not None:
-        snap = snap.filter(facility_id__in=allowed)
+    snap = _indicator_rows(unit, allowed)
     by_metric: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     by_age: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     mothers, as_of = 0, None
@@ -180,6 +180,18 @@ def dashboard_get(*, user: User, unit: Unit, today: date | None = None) -> Dashb
         .annotate(total=Sum("n"))
     )
     return _finish(unit, mothers, by_metric, by_age, survival, as_of, allowed=allowed)
+
+
+def _indicator_rows(unit: Unit, allowed: set[int] | None) -> QuerySet:
+    """The unit's pre-aggregated rows: the roll-up of its children's level when the user sees
+    every facility and the unit is the country, a province or a regency (the same counts,
+    summed per area), else the snapshot rows of the (allowed) facilities."""
+    if allowed is None and unit.level in ROLLUP_LEVEL:
+        return IndicatorRollup.objects.filter(level=ROLLUP_LEVEL[unit.level]).filter(unit.snap_q)
+    snap = IndicatorSnapshot.objects.filter(unit.snap_q)
+    if allowed is not None:
+        snap = snap.filter(facility_id__in=allowed)
+    return snap
 
 
 def _program_dashboard(*, unit: Unit, allowed: set[int] | None, today: date) -> Dashboard:

@@ -321,3 +321,40 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.facility_id} {self.status} {self.n}"
+
+
+class IndicatorRollup(models.Model):
+    """The snapshot summed per district (level 3), regency (2) and province (1).
+
+    At national scale the snapshot holds about 13 million rows (bench/bench_national.py): a
+    page for the whole country or a large province cannot sum them within a second. The
+    roll-up holds the same counts per area, so the "all areas" page reads the province rows,
+    a province its regencies' rows and a regency its districts' rows (docs/dashboards.md).
+    Maintained by ``laktasi.followups.rollups`` in the same transaction as the snapshot.
+    """
+
+    level = models.PositiveSmallIntegerField()  # 1 province, 2 regency, 3 district
+    area = models.CharField(max_length=13)  # the region code at that level
+    as_of = models.DateField()
+    metric = models.CharField(max_length=10, choices=SnapshotMetric.choices)
+    status = models.CharField(max_length=16, blank=True)
+    age_month = models.SmallIntegerField(null=True)
+    duration_days = models.IntegerField(null=True)
+    event = models.BooleanField(null=True)
+    husband_massage = models.BooleanField(null=True)
+    primipara = models.BooleanField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # One level's rows under a code prefix (LIKE '33.%' AND level = 2): an index on
+            # the area alone would read every level's rows of the province first.
+            models.Index(
+                fields=["level", "area"],
+                name="rollup_level_area_prefix",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.area} {self.metric} {self.status} {self.n}"

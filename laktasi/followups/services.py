@@ -23,6 +23,7 @@ from laktasi.followups.models import (
     Visit,
     default_contacts,
 )
+from laktasi.followups.rollups import rollups_refresh
 from laktasi.followups.schedule import completed_months, contact_dates
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.models import Response, Source, Timepoint
@@ -308,4 +309,11 @@ def snapshot_refresh(
         )
         while batch := list(islice(objs, 5000)):
             IndicatorSnapshot.objects.bulk_create(batch)
+        if facility_ids is None:
+            rollups_refresh()
+        else:
+            villages = Facility.objects.filter(pk__in=facility_ids).values_list(
+                "village_id", flat=True
+            )
+            rollups_refresh(village_codes=list(villages))
     return {metric: len(metric_rows) for metric, metric_rows in rows.items()}

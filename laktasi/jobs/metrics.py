@@ -43,6 +43,12 @@ def client_allowed(address: str) -> bool:
 class QueueCollector:
     """Read at scrape time, from the queue table (so every process reports the same)."""
 
+    def describe(self):
+        # Registering calls describe(), or collect() when there is none: without it, the
+        # queue table would be read at start-up, before `migrate` has created it.
+        for name in ("jobs_queue_length", "jobs_running", "worker_heartbeat_age_seconds"):
+            yield GaugeMetricFamily(PREFIX + name, "")
+
     def collect(self):
         ready = DBTaskResult.objects.ready().count()
         running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count()

@@ -57,6 +57,18 @@ def _read(durations: Any, events: Any) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return t, e, keep, n_dropped
 
 
+def _counts(counts: Any, n_rows: int) -> np.ndarray:
+    """How many people each row stands for: whole numbers >= 1 (ones when None)."""
+    if counts is None:
+        return np.ones(n_rows, dtype=np.int64)
+    c = np.asarray(counts, dtype=np.float64)
+    if c.ndim != 1 or c.shape[0] != n_rows:
+        raise StatisticsError("counts must have one value per observation")
+    if not np.all(np.isfinite(c)) or np.any(c < 1) or np.any(c != np.round(c)):
+        raise StatisticsError("counts must be whole numbers of at least 1")
+    return c.astype(np.int64)
+
+
 def _findq(x: np.ndarray, y: np.ndarray, p: float = 0.5) -> float | None:
     """survival:::findq: first time the failure curve ``y`` reaches ``p`` (NaN = NA)."""
     if np.all(np.isnan(y)) or np.nanmax(y) < p:
@@ -153,6 +165,7 @@ def kaplan_meier(
     durations: Sequence[Any] | np.ndarray,
     events: Sequence[Any] | np.ndarray,
     times: Sequence[float] | None = None,
+    counts: Sequence[int] | np.ndarray | None = None,
 ) -> KaplanMeierResult:
     """Kaplan-Meier estimate with log-log 95 % CI and the median with its CI.
 
@@ -168,6 +181,10 @@ def kaplan_meier(
         True if the event was observed at that time, False if censored; None missing.
     times : sequence of float, optional
         Increasing times at which to report the curve.
+    counts : sequence of int, optional
+        How many people each row stands for (aggregated rows, e.g. a dashboard's counts per
+        duration): the result is the one of the rows repeated ``counts`` times, as R's
+        ``survfit(..., weights = counts)`` with whole-number weights, without building them.
 
     Returns
     -------
@@ -183,11 +200,14 @@ def kaplan_meier(
     An unreached median or limit is None (R: NA), never infinity. Times are compared
     exactly (R's ``timefix`` rounding of nearly equal times is not applied).
     """
-    t, e, _, n_dropped = _read(durations, events)
-    n = t.shape[0]
+    t, e, keep, n_dropped = _read(durations, events)
+    c_all = _counts(counts, keep.shape[0])
+    c = c_all[keep]
+    n_dropped = int(c_all.sum() - c.sum())
+    n = int(c.sum())
     ut, inv = np.unique(t, return_inverse=True)
-    n_event = np.bincount(inv, weights=e, minlength=ut.shape[0]).astype(np.int64)
-    n_all = np.bincount(inv, minlength=ut.shape[0])
+    n_event = np.rint(np.bincount(inv, weights=e * c, minlength=ut.shape[0])).astype(np.int64)
+    n_all = np.rint(np.bincount(inv, weights=c, minlength=ut.shape[0])).astype(np.int64)
     n_censor = n_all - n_event
     n_risk = n - np.concatenate(([0], np.cumsum(n_all)[:-1]))
     surv = np.cumprod(1.0 - n_event / n_risk)
@@ -224,8 +244,8 @@ def kaplan_meier(
             at_rows.append(
                 SurvivalAt(
                     time=float(tt),
-                    n_risk=int(np.count_nonzero(t >= tt)),
-                    n_event=int(np.count_nonzero(in_window)),
+                    n_risk=int(c[t >= tt].sum()),
+                    n_event=int(c[in_window].sum()),
                     survival=1.0 if j < 0 else float(surv[j]),
                     # before the first time R reports the limits as 1; later NA stays None
                     lower=1.0 if j < 0 else None if np.isnan(lower[j]) else float(lower[j]),
@@ -254,7 +274,7 @@ def kaplan_meier(
         lower=opt(lower),
         upper=opt(upper),
         n_used=n,
-        n_events=int(e.sum()),
+        n_events=int(c[e].sum()),
         n_dropped=n_dropped,
         median=median,
         median_ci=(med_lo, med_hi),
@@ -304,10 +324,18 @@ class LogrankResult(Result):
         return f"{text} {dropped}" if dropped else text
 
 
+def _sorted_with_counts(
+    t: np.ndarray, c: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(t[mask], kind="stable")
+    return t[mask][order], c[mask][order]
+
+
 def logrank(
     durations: Sequence[Any] | np.ndarray,
     events: Sequence[Any] | np.ndarray,
     groups: Sequence[Any] | np.ndarray,
+    counts: Sequence[int] | np.ndarray | None = None,
 ) -> LogrankResult:
     """Log-rank test comparing survival curves, as R ``survdiff(Surv(t, e) ~ g)`` (rho = 0).
 
@@ -317,6 +345,9 @@ def logrank(
     groups : sequence
         Group label of each person (None missing); at least two groups. Groups are ordered
         by sorted label, as R's factor levels.
+    counts : sequence of int, optional
+        How many people each row stands for (see :func:`kaplan_meier`); the result is the
+        one of the repeated rows.
 
     Returns
     -------
@@ -339,9 +370,11 @@ def logrank(
     if g_arr.dtype.kind == "f":
         gm = np.isnan(g_arr)
     t, e, keep, n_dropped = _read(durations, events)
+    c_all = _counts(counts, keep.shape[0])
     keep_g = ~gm[keep]
-    n_dropped += int((~keep_g).sum())
     t, e, g = t[keep_g], e[keep_g], g_arr[keep][keep_g]
+    c = c_all[keep][keep_g]
+    n_dropped = int(c_all.sum() - c.sum())
     labels = list(dict.fromkeys(g.tolist()))
     with contextlib.suppress(TypeError):
         labels = sorted(labels)
@@ -356,10 +389,13 @@ def logrank(
     n_gt = np.empty((k, event_times.shape[0]))
     d_gt = np.empty((k, event_times.shape[0]))
     for i in range(k):
-        tg = np.sort(t[code == i])
-        n_gt[i] = tg.shape[0] - np.searchsorted(tg, event_times, side="left")
-        eg = np.sort(t[(code == i) & e])
-        d_gt[i] = np.searchsorted(eg, event_times, "right") - np.searchsorted(eg, event_times)
+        tg, cg = _sorted_with_counts(t, c, code == i)
+        total = np.concatenate(([0], np.cumsum(cg)))
+        n_gt[i] = total[-1] - total[np.searchsorted(tg, event_times, side="left")]
+        eg, ceg = _sorted_with_counts(t, c, (code == i) & e)
+        events_upto = np.concatenate(([0], np.cumsum(ceg)))
+        d_gt[i] = (events_upto[np.searchsorted(eg, event_times, "right")]
+                   - events_upto[np.searchsorted(eg, event_times)])  # fmt: skip
     n_t = n_gt.sum(axis=0)
     d_t = d_gt.sum(axis=0)
     frac = n_gt / n_t
@@ -392,8 +428,8 @@ def logrank(
         warnings.append(f"{n_dropped} observation(s) with a missing value dropped")
     return LogrankResult(
         groups=tuple(str(x) for x in labels),
-        n=tuple(int((code == i).sum()) for i in range(k)),
-        n_used=int(g.shape[0]),
+        n=tuple(int(c[code == i].sum()) for i in range(k)),
+        n_used=int(c.sum()),
         observed=tuple(int(v) for v in observed),
         expected=tuple(float(v) for v in expected),
         chisq=chisq,

@@ -82,3 +82,13 @@ def test_only_administrators_see_the_jobs_page(world):
     assert client_for(world.users["admin"]).get("/pekerjaan/").status_code == 200
     for role in ("coordinator", "bidan", "kader", "viewer"):
         assert client_for(world.users[role]).get("/pekerjaan/").status_code == 404
+
+
+def test_registering_the_queue_collector_reads_no_table_before_migrate(
+    django_assert_num_queries,
+):
+    """LAKTASI_METRICS=true must not query the queue at start-up (`migrate` runs first)."""
+    from prometheus_client import CollectorRegistry
+
+    with django_assert_num_queries(0):
+        CollectorRegistry(auto_describe=True).register(metrics.QueueCollector())

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             "--no-migrate", action="store_true", help="Do not apply migrations first."
         )
         parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Do not collect static files first (the upgrade procedure has done it).",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="Do not run a background worker in this process (run `laktasi worker`).",
@@ -44,7 +49,8 @@ class Command(BaseCommand):
     ):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if not options.get("no_collectstatic"):
+            call_command("collectstatic", interactive=False, verbosity=0)
         embedded = settings.LAKTASI_EMBEDDED_WORKER and not options.get("no_worker")
         if embedded:
             # Zero configuration: one worker thread beside the web server (in the parent
