@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -134,3 +135,15 @@ def world(db) -> World:
     )
     program.enrollments.create(mother=mothers["melati"])
     return World(regions, puskesmas, other, melati, mawar, kenanga, users, mothers, program)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The accessibility audit's figures (tests/a11y), printed whatever the -s/-q options;
+    read from the test reports' properties, so they reach the summary under xdist too."""
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "a11y_audit":
+                    terminalreporter.write_sep("-", "accessibility audit (axe-core)")
+                    for key, figure in json.loads(value).items():
+                        terminalreporter.write_line(f"{key}: {figure}")
