@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -153,3 +154,17 @@ def make_generated_file(owner: User):
     data = files.MAGIC + crypto.keyring().encrypt(b"indikator,nilai\n")
     gf.file.save(f"{gf.token}.bin", ContentFile(data), save=True)
     return gf
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The accessibility audit's figures (tests/a11y), printed whatever the -s/-q options;
+    read from the test reports' properties, so they reach the summary under xdist too."""
+    printed = set()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "a11y_audit" and getattr(report, "nodeid", "") not in printed:
+                    printed.add(getattr(report, "nodeid", ""))
+                    terminalreporter.write_sep("-", "accessibility audit (axe-core)")
+                    for key, figure in json.loads(value).items():
+                        terminalreporter.write_line(f"{key}: {figure}")

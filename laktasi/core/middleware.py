@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+ORIGINAL_ACCEPT_LANGUAGE = "LAKTASI_ACCEPT_LANGUAGE"
+
 
 class IndonesianFirstMiddleware:
     """Ignore the browser's Accept-Language so the interface opens in Indonesian.
@@ -16,5 +18,7 @@ class IndonesianFirstMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        header = request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if header is not None:  # the API answers its problem details in the client's language
+            request.META[ORIGINAL_ACCEPT_LANGUAGE] = header
         return self.get_response(request)

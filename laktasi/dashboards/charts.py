@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from laktasi.dashboards.indicators import Curve
 
@@ -93,3 +94,40 @@ def km_chart(curves: Sequence[Curve], title: str, months: int = 6) -> SafeString
             f'<text x="{x0 + 42}" y="{ly}">{escape(curve.label)} (n = {curve.result.n_used})</text>'
         )
     return _svg(height, title.split("|")[0], body)
+
+
+def bar_summary(rows: Sequence[tuple[str, int, int]]) -> str:
+    """The chart in one sentence, for readers who do not see it: the highest and the lowest
+    share (rows without babies are left out)."""
+    shown = [(label, n, d) for label, n, d in rows if d]
+    if not shown:
+        return _("No baby counted yet.")
+    high = max(shown, key=lambda r: (r[1] / r[2], r[2]))
+    low = min(shown, key=lambda r: (r[1] / r[2], -r[2]))
+    if len(shown) == 1 or high == low:
+        return _("%(label)s: %(pct)s%% (%(n)s of %(d)s).") % _share(high)
+    return _("Highest: %(high)s. Lowest: %(low)s.") % {
+        "high": _("%(label)s, %(pct)s%% (%(n)s of %(d)s)") % _share(high),
+        "low": _("%(label)s, %(pct)s%% (%(n)s of %(d)s)") % _share(low),
+    }
+
+
+def _share(row: tuple[str, int, int]) -> dict:
+    label, n, d = row
+    return {"label": label, "pct": f"{100 * n / d:.0f}", "n": n, "d": d}
+
+
+def km_summary(curves: Sequence[Curve], months: int = 6) -> str:
+    """Each curve's share still exclusively breastfed at its last age shown, in words."""
+    parts = []
+    for curve in curves:
+        inside = [(t, s) for t, s in curve.points if t <= months]
+        if not inside or not curve.result.n_used:
+            continue
+        t, s = inside[-1]
+        parts.append(
+            _("%(label)s: %(pct)s%% still exclusively breastfed at %(m)s months (n = %(n)s)")
+            % {"label": curve.label, "pct": f"{100 * s:.0f}", "m": f"{t:.1f}".rstrip("0").rstrip("."),
+               "n": curve.result.n_used}
+        )  # fmt: skip
+    return "; ".join(parts) + "." if parts else _("No baby counted yet.")

@@ -81,6 +81,16 @@ def dashboard_view(request):
             ),
             "km_parity": charts.km_chart(surv.group("parity"), _("By parity") + "|" + months),
         },
+        "summaries": {
+            "ebf": charts.bar_summary(ebf_rows),
+            "mixmf": charts.bar_summary(mix_rows),
+            "eibf": charts.bar_summary(eibf_rows),
+            "imd": charts.bar_summary(imd_rows),
+            "by_age": charts.bar_summary(age_rows),
+            "km_all": charts.km_summary(surv.group("all")),
+            "km_husband": charts.km_summary(surv.group("husband")),
+            "km_parity": charts.km_summary(surv.group("parity")),
+        },
         "km_tests": surv.tests,
         "table_keys": TABLE_KEYS,
     }

@@ -77,7 +77,8 @@ def template_mothers() -> bytes:
         "baby_imd": _("ya / tidak: IMD, skin-to-skin for at least one hour; empty = unknown"),
     }
     for name, choices in CHOICES.items():
-        descriptions[name] = ", ".join(choices.values)
+        # the importer reads a choice's label in either language, or its code
+        descriptions[name] = ", ".join(str(label) for label in choices.labels)
     header = list(COLUMNS)
     help_rows = [(name, str(descriptions.get(name, ""))) for name in header]
     return _workbook([("data", [header]), (_("instructions"), _help_rows(help_rows))])

@@ -123,14 +123,22 @@ class ImportRowKey(models.Model):
     never create the mother twice.
     """
 
-    kind = models.CharField(max_length=16, choices=ImportKind.choices)
-    key = models.CharField(max_length=200)
-    mother = models.ForeignKey(Mother, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    key = models.CharField(_("row key"), max_length=200)
+    mother = models.ForeignKey(
+        Mother, verbose_name=_("mother"), on_delete=models.CASCADE, related_name="+"
+    )
     job = models.ForeignKey(
-        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="row_keys"
+        ImportJob,
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="row_keys",
     )
 
     class Meta:
+        verbose_name = _("imported row key")
         constraints = [
             models.UniqueConstraint(fields=["kind", "key"], name="importrowkey_unique"),
         ]
@@ -143,10 +151,15 @@ class ImportedMother(models.Model):
     """A mother whose row an import job wrote (created, updated, or a response/attendance of
     hers): erasure finds every stored file that holds her through these links."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="mother_links")
-    mother = models.ForeignKey(Mother, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(
+        ImportJob, verbose_name=_("import"), on_delete=models.CASCADE, related_name="mother_links"
+    )
+    mother = models.ForeignKey(
+        Mother, verbose_name=_("mother"), on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
+        verbose_name = _("mother in an import")
         constraints = [
             models.UniqueConstraint(fields=["job", "mother"], name="importedmother_unique"),
         ]

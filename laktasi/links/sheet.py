@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,10 @@ def group_url(base_url: str, group) -> str:
 def qr_svg(url: str, scale: int = 1) -> str:
     """A plain SVG QR code (no script, no style attribute), safe under the CSP."""
     svg = segno.make_qr(url, error="m").svg_inline(scale=scale, border=4, omitsize=True)
-    return mark_safe(svg.replace("<svg ", '<svg class="qr" role="img" ', 1))  # noqa: S308
+    label = escape(_("QR code: scan it with the phone's camera to open the form"))
+    return mark_safe(  # noqa: S308
+        svg.replace("<svg ", f'<svg class="qr" role="img" aria-label="{label}" ', 1)
+    )
 
 
 def initial(link: AnswerLink) -> str:

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from laktasi.accounts.models import User
@@ -118,11 +119,54 @@ def mother_export(*, mother: Mother) -> MotherExport:
     return MotherExport(mother, records, history, log, timezone.now())
 
 
+def _readable_row(model: type[models.Model], row: dict[str, Any]) -> dict[str, Any]:
+    """A row with field names and choice codes as the reader's words (verbose names)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    out = {}
+    for key, value in row.items():
+        fld = fields.get(key)
+        if fld is None:
+            out[key] = value
+            continue
+        if fld.choices and value not in (None, ""):
+            value = dict(fld.flatchoices).get(value, value)
+        out[capfirst(str(fld.verbose_name))] = value
+    return out
+
+
+def _readable(export: MotherExport) -> dict[str, Any]:
+    """The export's records and history with the names a reader understands, in the active
+    language (the JSON export keeps the field names)."""
+    models_by_label = {d.label: d.model for d in registry.declarations()}
+    kinds = {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}
+
+    def name(label: str) -> str:
+        return capfirst(str(models_by_label[label]._meta.verbose_name))
+
+    records = {
+        name(label): [_readable_row(models_by_label[label], row) for row in rows]
+        for label, rows in export.records.items()
+    }
+    history = {
+        name(label): [
+            {**entry, "type": kinds.get(entry["type"], entry["type"]),
+             "values": _readable_row(models_by_label[label], entry["values"])}
+            for entry in entries
+        ]
+        for label, entries in export.history.items()
+    }  # fmt: skip
+    actions = dict(AccessAction.choices)
+    log = [{**e, "action": actions.get(e["action"], e["action"])} for e in export.access_log]
+    return {"records": records, "history": history, "access_log": log}
+
+
 def mother_export_pdf(*, export: MotherExport) -> bytes:
     """The export as a readable PDF (WeasyPrint)."""
     from weasyprint import HTML  # heavy import, and noisy at INFO: only when a PDF is made
 
-    html = render_to_string("privacy/export_pdf.html", {"export": export})
+    html = render_to_string(
+        "privacy/export_pdf.html", {"export": export, "readable": _readable(export)}
+    )
     return HTML(string=html).write_pdf()
 
 

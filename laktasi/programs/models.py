@@ -37,6 +37,8 @@ class Program(TimeStamped):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The same description for the English interface; the Indonesian one is shown when empty.
+    description_en = models.TextField(_("description in English"), blank=True)
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("team"), related_name="programs", blank=True
     )

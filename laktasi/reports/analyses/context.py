@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from laktasi import stats
 from laktasi.instruments.models import Source
+from laktasi.instruments.rule_text import rule_description
 from laktasi.reports.analyses.common import (
     MAX_LISTED,
     POST,
@@ -341,13 +342,11 @@ class ContextSections:
         blocks.append(BulletList(tuple(limits)))
         body = []
         for inst in self.instruments:
-            rule = next(
-                (
-                    r.details.get("rule_text")
-                    for r in self.by_instrument[inst.id]
-                    if r.details.get("rule_text")
-                ),
-                "",
+            details = next(
+                (r.details for r in self.by_instrument[inst.id] if r.details.get("rule")), {}
+            )
+            rule = rule_description(
+                inst.definition, details.get("rule"), details.get("rule_text", "")
             )
             body.append(
                 (

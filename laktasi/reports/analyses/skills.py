@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from laktasi import stats
 from laktasi.instruments.registry import NOT_ASSESSED
 from laktasi.instruments.scoring import is_relevant
+from laktasi.instruments.themes import theme_label
 from laktasi.reports import charts
 from laktasi.reports.analyses.common import (
     MAX_QUOTES,
@@ -263,7 +264,7 @@ class SkillSections:
         body = []
         for tag, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             n_c, p_c = count_pct_cells(c, n, self.lang)
-            body.append((Cell(tag.replace("_", " ")), n_c, p_c))
+            body.append((Cell(theme_label(tag)), n_c, p_c))
         blocks: list = [
             Table(
                 "interview_tags",
@@ -276,10 +277,7 @@ class SkillSections:
                 (head(_("Theme"), _("Mothers"), "%"),),
                 tuple(body),
                 notes=(
-                    _(
-                        "A theme is counted once per mother when an answer she chose carries it "
-                        "(theme names as in the instrument definition)."
-                    ),
+                    _("A theme is counted once per mother when an answer she chose carries it."),
                 ),
             )
         ]

@@ -143,6 +143,14 @@ def _codebook(ws, report: Report) -> None:
         ws.column_dimensions[col].width = width
 
 
+def _table_sheet(table: Table, lang: str) -> str:
+    """A table's sheet: its key in English (e.g. "knowledge"), else its numbered caption's
+    head ("Tabel 3"), so no English code names a sheet of an Indonesian workbook."""
+    if lang == "en" or ". " not in table.caption:
+        return table.key
+    return table.caption.split(". ", 1)[0]
+
+
 def render(report: Report, *, lang: str) -> tuple[str, str, bytes]:
     wb = Workbook()
     used: set[str] = set()
@@ -150,7 +158,7 @@ def render(report: Report, *, lang: str) -> tuple[str, str, bytes]:
     summary.title = _sheet_name(_("summary"), used)
     _summary(summary, report)
     for table in report.tables:
-        _write_table(wb.create_sheet(_sheet_name(table.key, used)), table)
+        _write_table(wb.create_sheet(_sheet_name(_table_sheet(table, lang), used)), table)
     _data(wb.create_sheet(_sheet_name(_("data"), used)), report)
     _codebook(wb.create_sheet(_sheet_name(_("codebook"), used)), report)
     wb.properties.title = f"{report.title}: {report.subtitle}"[:250]
