@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0005_merge_mappings_and_servers'),
+        ('imports', '0007_pullrun'),
         ('mothers', '0003_baby_imd_separate_from_eibf'),
     ]
 

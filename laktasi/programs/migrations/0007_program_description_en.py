@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0005_merge_demo_flag'),
+        ('programs', '0006_program_instrument_plan'),
     ]
 
     operations = [
