@@ -34,5 +34,6 @@ urlpatterns = [
     path("privasi/", include("laktasi.privacy.urls")),
     path("satusehat/", include("laktasi.satusehat.urls")),
     path("api/", include("laktasi.api.urls")),
+    path("", include("laktasi.offline.urls")),
     path("admin/", admin.site.urls),
 ]
