@@ -24,7 +24,6 @@
   var META_PATH = "/__laktasi/meta";
   var DAY_MS = 24 * 3600 * 1000;
   var AUTO_SYNC_MS = 5 * 60 * 1000;
-  var FLASH = "laktasi-offline-flash";
   var stringsEl = document.getElementById("offline-strings");
   var S = stringsEl ? JSON.parse(stringsEl.textContent) : {};
 
@@ -159,15 +158,13 @@
     panel.querySelector("[data-offline-synced]").textContent = lastMeta.syncedAt
       ? t("synced", { when: new Date(lastMeta.syncedAt).toLocaleString() })
       : t("never_synced");
-    var flash = sessionStorage.getItem(FLASH);
-    var note = panel.querySelector("[data-offline-note]");
-    if (flash) { note.textContent = flash; note.hidden = false; sessionStorage.removeItem(FLASH); }
     return queueAll().then(function (items) {
       var box = panel.querySelector("[data-offline-queue]");
       var list = panel.querySelector("[data-offline-items]");
       list.textContent = "";
       items.forEach(function (item) { list.appendChild(itemRow(item)); });
       var waiting = items.filter(function (i) { return i.state !== "conflict"; }).length;
+      if (waiting && !navigator.onLine) { showNote(t("queued")); }
       panel.querySelector("[data-offline-count]").textContent = t("queue_count", { n: items.length, waiting: waiting });
       box.hidden = items.length === 0;
       panel.setAttribute("data-queue-size", String(items.length));
@@ -302,7 +299,6 @@
       created: Date.now(), state: "waiting", message: ""
     };
     return queuePut(item).then(function () {
-      sessionStorage.setItem(FLASH, t("queued"));
       var next = form.getAttribute("data-offline-next");
       if (next) { location.href = next; } else { location.reload(); }
     });

@@ -6,7 +6,8 @@
  * - A page fetched online refreshes its cached copy only when it is already cached and the
  *   response says it was rendered for that cache's user (header X-Laktasi-Cache), so one
  *   user's page never lands in another user's cache.
- * - Static files (/static/...) are served from a shared cache and refreshed in the background.
+ * - Static files (/static/...) are served from a shared cache and refreshed in the background,
+ *   while a user cache exists (the offline page is put there by the sync).
  * - Form posts are never touched here: offline.js queues them (docs/decisions/0008-offline.md).
  */
 "use strict";
@@ -17,12 +18,8 @@ var META_PATH = "/__laktasi/meta";
 var OFFLINE_PAGE = "/luring/";
 var DAY_MS = 24 * 3600 * 1000;
 
-self.addEventListener("install", function (event) {
-  event.waitUntil(
-    caches.open(STATIC_CACHE).then(function (cache) { return cache.add(OFFLINE_PAGE); })
-      .catch(function () { /* cached at the next install */ })
-      .then(function () { return self.skipWaiting(); })
-  );
+self.addEventListener("install", function () {
+  self.skipWaiting();
 });
 
 self.addEventListener("activate", function (event) {
@@ -90,7 +87,16 @@ function networkThenCache(event) {
   }).catch(function () { return cachedPage(request); });
 }
 
+/* Static files are kept only while a user's offline copy exists: after logout the phone's
+ * Cache Storage stays empty. */
 function staticFile(event) {
+  var request = event.request;
+  return userCacheName().then(function (name) {
+    return name ? staticFromCache(event) : fetch(request);
+  });
+}
+
+function staticFromCache(event) {
   var request = event.request;
   return caches.open(STATIC_CACHE).then(function (cache) {
     return cache.match(request).then(function (cached) {
