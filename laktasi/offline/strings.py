@@ -1,4 +1,6 @@
-"""The texts offline.js shows (translated on the server, handed over as a JSON data block)."""
+"""The texts offline.js shows (translated on the server, handed over as JSON in a data attribute)."""
+
+import json
 
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,6 @@ STRINGS = {
 }
 
 
-def offline_strings() -> dict[str, str]:
-    """The strings in the current language."""
-    return {key: str(value) for key, value in STRINGS.items()}
+def offline_strings() -> str:
+    """The strings in the current language, as JSON for a data attribute (autoescaped)."""
+    return json.dumps({key: str(value) for key, value in STRINGS.items()}, ensure_ascii=False)

@@ -119,7 +119,8 @@ def test_pages_carry_the_users_cache_id_only_for_field_workers(client, world):
     html = page.content.decode()
     assert f'data-offline-user="{kader_id}"' in html
     assert 'rel="manifest" href="/manifest.webmanifest"' in html
-    assert 'id="offline-strings"' in html
+    assert "data-offline-strings=" in html
+    assert "menunggu dikirim" in html
     client.logout()
     _login(client, world.users["viewer"])
     page = client.get(reverse("dashboards:index"))
@@ -220,3 +221,15 @@ def test_web_form_and_api_share_the_idempotency_key(client, world, visit):
     reply = client.post(url, visit_post(key=key), **OFFLINE)
     assert reply.json()["outcome"] == "duplicate"
     assert Visit.objects.filter(pk=visit.pk, done_on__isnull=False).count() == 1
+
+
+def test_restricted_mothers_pages_leave_the_sync_list(client, world, visit):
+    _login(client, world.users["kader"])
+    before = client.get("/sinkron/")
+    assert reverse("followups:record", args=[visit.pk]) in before.json()["urls"]
+    Mother.objects.filter(pk=world.mothers["melati"].pk).update(restricted=True)
+    after = client.get("/sinkron/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    urls = after.json()["urls"]
+    assert reverse("followups:record", args=[visit.pk]) not in urls
+    assert reverse("mothers:detail", args=[world.mothers["melati"].pk]) not in urls

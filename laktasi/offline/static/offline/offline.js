@@ -7,7 +7,7 @@
  * data-offline-today get the phone's date when the page was rendered on an earlier day.
  * Queued entries are replayed with "X-Laktasi-Offline: 1"; the server answers with JSON
  * (laktasi/offline/outcome.py): created/duplicate -> removed; conflict/invalid -> kept, marked.
- * No inline script: strings come from <script type="application/json" id="offline-strings">.
+ * No inline script: the texts come from the data-offline-strings attribute of #offline-status.
  */
 (function () {
   "use strict";
@@ -24,8 +24,8 @@
   var META_PATH = "/__laktasi/meta";
   var DAY_MS = 24 * 3600 * 1000;
   var AUTO_SYNC_MS = 5 * 60 * 1000;
-  var stringsEl = document.getElementById("offline-strings");
-  var S = stringsEl ? JSON.parse(stringsEl.textContent) : {};
+  var stringsEl = document.getElementById("offline-status");
+  var S = stringsEl ? JSON.parse(stringsEl.getAttribute("data-offline-strings") || "{}") : {};
 
   function t(key, values) {
     var text = S[key] || key;
