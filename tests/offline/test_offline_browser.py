@@ -195,8 +195,11 @@ def test_a_different_user_logging_in_wipes_the_previous_users_copy(
     context.set_offline(True)
     record_offline(page, base, first)
     assert queue_size(page) == 1
+    context.clear_cookies()  # her session ends while the phone is offline
     context.set_offline(False)
-    context.clear_cookies()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    # Without a session the entry is kept, marked "log in again", never lost or sent as another.
+    expect(page.locator('[data-offline-item][data-state="login"]')).to_have_count(1)
     login(page, base, "kader-mawar")
     page.goto(f"{base}/kunjungan/tugas/")
     page.evaluate("window.laktasiOffline.sync()")
