@@ -18,9 +18,10 @@ from django.utils import timezone
 from laktasi.accounts.models import User
 from laktasi.followups.selectors import task_list, visit_list
 from laktasi.mothers.selectors import mother_list
-from laktasi.programs.selectors import session_list
+from laktasi.programs.selectors import enrollment_list, session_list
 
-SESSION_DAYS = 14  # attendance pages of sessions in the next two weeks (and today's)
+SESSION_DAYS = 14
+POST_TEST = "knowledge_test"  # the post-test the program pages track (mothers.selectors)  # attendance pages of sessions in the next two weeks (and today's)
 
 # Pages every field worker needs, whoever her mothers are (no personal data in them).
 COMMON_PAGES = ("followups:tasks", "materials:qa", "materials:guide_page")
@@ -45,12 +46,21 @@ def _task_urls(user: User) -> list[str]:
 
 
 def _session_urls(user: User) -> list[str]:
+    """Session pages of today and the next two weeks, and the post-test form (the form a
+    session day ends with) and page of each mother enrolled in those sessions' programs."""
     today = timezone.localdate()
     start = timezone.make_aware(datetime.combine(today, time.min))
     sessions = session_list(user=user).filter(
         starts_at__gte=start, starts_at__lt=start + timedelta(days=SESSION_DAYS + 1)
     )
-    return [reverse("programs:session", args=[pk]) for pk in sessions.values_list("pk", flat=True)]
+    urls = [reverse("programs:session", args=[s.pk]) for s in sessions]
+    programs = {s.program_id for s in sessions}
+    enrolled = enrollment_list(user=user).filter(program_id__in=programs)
+    for mother_pk, program_pk in enrolled.values_list("mother_id", "program_id"):
+        form = reverse("instruments:fill", args=[mother_pk, POST_TEST, "post"])
+        urls.append(f"{form}?program={program_pk}")
+        urls.append(reverse("mothers:detail", args=[mother_pk]))
+    return urls
 
 
 def _fingerprint(user: User, urls: list[str]) -> str:

@@ -1,5 +1,5 @@
 """A cadre's posyandu day in airplane mode, in Chromium at 360 px: sync online, record visits
-offline, close and reopen the page (still queued), back online -> each visit saved exactly
+(and a post-test) offline, close and reopen the page (still queued), back online -> each visit saved exactly
 once; replays change nothing; a visit recorded meanwhile is a conflict she can resolve; logout
 empties Cache Storage and IndexedDB; the next user of the phone sees nothing of hers.
 """
@@ -7,12 +7,16 @@ empties Cache Storage and IndexedDB; the next user of the phone sees nothing of 
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from laktasi.followups.models import Visit
+from laktasi.instruments import registry
 from laktasi.instruments.models import Response
+from laktasi.programs.services import session_create
 from tests.browser import _async_unsafe_allowed, _urlconf_loaded, browser, new_page, shot
 from tests.conftest import PASSWORD
 from tests.followups.helpers import new_baby, record, scheduled
@@ -211,3 +215,38 @@ def test_a_different_user_logging_in_wipes_the_previous_users_copy(
     assert all(f"/kunjungan/{first.pk}/" not in u for u in page.evaluate(CACHED_URLS))
     first.refresh_from_db()
     assert first.done_on is None
+
+
+def test_cadre_fills_a_post_test_offline_and_it_is_scored_once(world, live_server, new_page):
+    base = live_server.url
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    session_create(
+        program=world.program,
+        title="Sesi",
+        starts_at=timezone.make_aware(datetime.combine(tomorrow, time(9, 0))),
+        venue="Posyandu",
+        facilitator="Tim",
+        agenda=[("posttest", 10)],
+    )
+    mother = world.mothers["melati"]
+    form_url = f"/instrumen/ibu/{mother.pk}/knowledge_test/post/?program={world.program.pk}"
+    page = new_page()
+    context = page.context
+    login(page, base, "kader")
+    synced(page, base)
+    assert form_url.split("?")[0] in page.evaluate(CACHED_URLS)
+    context.set_offline(True)
+    page.goto(base + form_url)
+    expect(page.locator("form[data-offline]")).to_have_count(1)
+    for item in registry.get("knowledge_test").items:
+        page.check(f'input[name="q_{item.id}"][value="{"true" if item.key else "false"}"]')
+    page.click("form[data-offline] button[type=submit]")
+    page.wait_for_url(re.compile(rf".*/ibu/{mother.pk}/$"))
+    expect(page.locator("[data-offline-item]")).to_have_count(1)
+    assert not Response.objects.filter(instrument_id="knowledge_test", timepoint="post").exists()
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-offline-item]")).to_have_count(0)
+    saved = Response.objects.get(instrument_id="knowledge_test", timepoint="post")
+    assert saved.score_pct == 100.0
+    assert saved.collected_by == world.users["kader"]
