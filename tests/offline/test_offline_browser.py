@@ -250,3 +250,27 @@ def test_cadre_fills_a_post_test_offline_and_it_is_scored_once(world, live_serve
     saved = Response.objects.get(instrument_id="knowledge_test", timepoint="post")
     assert saved.score_pct == 100.0
     assert saved.collected_by == world.users["kader"]
+
+
+def test_cached_form_gets_todays_date_and_old_copies_expire(world, visits, live_server, new_page):
+    """A visit form cached yesterday opens with today's date; after LAKTASI_OFFLINE_DAYS
+    without a sync the phone deletes its copy of her pages (the queue is kept)."""
+    base = live_server.url
+    first, _second = visits
+    page = new_page()
+    context = page.context
+    login(page, base, "kader")
+    synced(page, base)
+    today = timezone.localdate()
+    context.set_offline(True)
+    page.clock.install(time=datetime.combine(today + timedelta(days=1), time(10, 0)))
+    page.goto(f"{base}/kunjungan/{first.pk}/catat/")
+    expect(page.locator("#id_done_on")).to_have_value((today + timedelta(days=1)).isoformat())
+    page.clock.set_system_time(datetime.combine(today + timedelta(days=5), time(10, 0)))
+    page.goto(f"{base}/kunjungan/tugas/")
+    expect(page.locator("[data-offline-note]")).to_be_visible()
+    names = page.evaluate("caches.keys()")
+    assert not [n for n in names if n.startswith("laktasi-user-")]
+    page.goto(f"{base}/kunjungan/{first.pk}/catat/")
+    expect(page.locator("form[data-offline]")).to_have_count(0)
+    context.set_offline(False)

@@ -394,7 +394,9 @@
       if (keyName && form.elements[keyName]) { form.elements[keyName].value = uuid4(); }
       var rendered = form.getAttribute("data-rendered-on");
       form.querySelectorAll("input[data-offline-today]").forEach(function (input) {
-        if (rendered && rendered !== iso && input.value === rendered) { input.value = iso; }
+        // Only forward: a page cached on an earlier day. (A phone clock behind the server's
+        // day, e.g. a test browser on UTC, must never move a date back.)
+        if (rendered && rendered < iso && input.value === rendered) { input.value = iso; }
       });
     });
   }
