@@ -479,9 +479,15 @@
   }
 
   // Test and debugging hooks (no personal data): the state of the queue and sync.
+  function idle() {
+    if (!sending && !syncing) { return Promise.resolve(true); }
+    return Promise.all([sending, syncing]).then(idle);
+  }
+
   window.laktasiOffline = {
     sync: function () { return sync(true); },
     send: sendQueue,
+    idle: idle,
     queue: queueAll,
     meta: metaGet
   };
