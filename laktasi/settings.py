@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "laktasi.setup",
     "laktasi.home",
     "laktasi.demo",
+    "laktasi.offline",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -147,6 +148,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "laktasi.offline.middleware.OfflineCacheHeaderMiddleware",
     "laktasi.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "laktasi.core.context_processors.laktasi",
+                "laktasi.offline.context_processors.offline",
             ],
         },
     }
@@ -386,6 +389,9 @@ LAKTASI_WORKER_STALE_SECONDS = envint("LAKTASI_WORKER_STALE_SECONDS", 60)
 LAKTASI_READY_WORKER_SECONDS = envint("LAKTASI_READY_WORKER_SECONDS", 120)
 LAKTASI_READY_REFRESH_HOURS = envint("LAKTASI_READY_REFRESH_HOURS", 36)
 # Prometheus metrics at /metrics, only for these addresses or networks.
+# Offline field work (docs/decisions/0008): pages cached on a phone are deleted when it has
+# not synced for this many days.
+LAKTASI_OFFLINE_DAYS = envint("LAKTASI_OFFLINE_DAYS", 3)
 LAKTASI_METRICS = envbool("LAKTASI_METRICS", False)
 LAKTASI_METRICS_ALLOW = envlist("LAKTASI_METRICS_ALLOW", "127.0.0.1,::1")
 if LAKTASI_METRICS:

@@ -35,5 +35,6 @@ urlpatterns = [
     path("satusehat/", include("laktasi.satusehat.urls")),
     path("pengaturan/", include("laktasi.setup.urls")),
     path("api/", include("laktasi.api.urls")),
+    path("", include("laktasi.offline.urls")),
     path("admin/", admin.site.urls),
 ]

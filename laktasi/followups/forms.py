@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -31,7 +33,8 @@ MASSAGE = [("", _("not asked")), ("yes", _("Yes")), ("no", _("No"))]
 class VisitForm(forms.Form):
     done_on = forms.DateField(
         label=_("Visit date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        # data-offline-today: a page cached on an earlier day gets today's date (offline.js).
+        widget=forms.DateInput(attrs={"type": "date", "data-offline-today": ""}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     mode = forms.ChoiceField(label=_("How"), choices=VisitMode.choices, widget=forms.RadioSelect)
@@ -75,6 +78,11 @@ class VisitForm(forms.Form):
     )
     referral_made = forms.BooleanField(label=_("Referral made"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=500)
+    # Idempotency key (a phone's offline queue replaces it with a fresh one per page load) and
+    # the recall version the form was rendered with (a queued entry of an older form is a
+    # conflict, not a silent save).
+    submission_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    form_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
 
     def __init__(self, *args, self_recall: Response | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +90,9 @@ class VisitForm(forms.Form):
         self.self_recall = self_recall
         lang = (get_language() or "id")[:2]
         self.recall = registry.get(RECALL_INSTRUMENT)
+        if not self.is_bound:
+            self.initial.setdefault("submission_uuid", uuid.uuid4())
+            self.initial.setdefault("form_version", self.recall.version)
         self.recall_fields = []
         age_item = self.recall.scoring["age_item"]
         for item in self.recall.items:
@@ -120,6 +131,12 @@ class VisitForm(forms.Form):
         if data.get("massage") != "yes" and data.get("massage_by"):
             data["massage_by"] = ""
         return data
+
+    @property
+    def version_changed(self) -> bool:
+        """True when the form was rendered with another recall version than today's."""
+        sent = self.cleaned_data.get("form_version") or ""
+        return bool(sent) and sent != self.recall.version
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laktasi.accounts.models import User
+from laktasi.api.selectors import idempotency_lookup
+from laktasi.api.services import idempotency_claim
 from laktasi.followups import aggregates
 from laktasi.followups.models import (
     RECALL_INSTRUMENT,
@@ -286,6 +289,35 @@ def visit_recall_attach(
     locked.recall = response
     locked.save(update_fields=["recall", "updated_at"])
     return locked
+
+
+# The idempotency kind of a recorded visit; the API's submission_uuid and the offline queue's
+# key share it, so a visit sent both ways is still recorded once.
+VISIT_KIND = "visit_record"
+
+
+class VisitAlreadyRecorded(ValidationError):
+    """The visit was recorded by another submission (another cadre, another device)."""
+
+
+@transaction.atomic
+def visit_record_once(*, visit: Visit, key: uuid.UUID, **kwargs: Any) -> tuple[Visit, bool]:
+    """Record a visit at most once per idempotency ``key``; returns (visit, created).
+
+    A key seen before returns its visit with ``created`` False (a replayed submission). The
+    visit row is locked first, so two replays racing each other save once: the second finds
+    the key taken. A visit already recorded under another key raises VisitAlreadyRecorded.
+    Other refusals (future date, restricted mother) are ``visit_record``'s ValidationErrors.
+    """
+    known = idempotency_lookup(key=key, kind=VISIT_KIND)
+    if known is not None:
+        return Visit.objects.get(pk=known), False
+    locked = Visit.objects.select_for_update().select_related("baby__mother").get(pk=visit.pk)
+    if not idempotency_claim(key=key, kind=VISIT_KIND, object_pk=locked.pk):
+        return locked, False
+    if locked.done_on is not None:
+        raise VisitAlreadyRecorded(_("This visit has already been recorded."))
+    return visit_record(visit=locked, **kwargs), True
 
 
 def snapshot_refresh(

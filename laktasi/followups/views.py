@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laktasi.accounts.policy import may_message
+from laktasi.api.selectors import idempotency_lookup
 from laktasi.followups.forms import VisitForm
 from laktasi.followups.messages import whatsapp_link
 from laktasi.followups.models import Problem
@@ -31,8 +34,9 @@ from laktasi.followups.selectors import (
     task_state,
     visit_get,
 )
-from laktasi.followups.services import visit_record
+from laktasi.followups.services import VISIT_KIND, VisitAlreadyRecorded, visit_record_once
 from laktasi.mothers.selectors import baby_get
+from laktasi.offline.outcome import offline_outcome, offline_requested
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 
@@ -80,6 +84,24 @@ def _personal_only(request) -> None:
     if not request.user.sees_personal_data:
         raise Http404
 
+
+# What a phone shows next to a queued visit the server could not save, and what to do.
+UNAVAILABLE = gettext_lazy(
+    "You can no longer open this mother's record: she may have restricted the processing of "
+    "her data, withdrawn her consent or moved. Tell the bidan, then remove this entry."
+)
+INVALID = gettext_lazy(
+    "The server found an error in this entry. Open the visit again while online, enter it "
+    "anew, then remove this entry."
+)
+FORM_CHANGED = gettext_lazy(
+    "The visit form has changed since this entry was saved on the phone. Open the visit "
+    "again while online, enter it anew, then remove this entry."
+)
+ALREADY_RECORDED = gettext_lazy(
+    "Someone else recorded this visit meanwhile. Open the baby's page and compare; tell the "
+    "bidan if your answers differ, then remove this entry."
+)
 
 LIST_LIMIT = 20  # longer "coming up" and "missed" lists open on request (?show=...)
 
@@ -159,6 +181,8 @@ def visit_whatsapp_view(request, pk: int):
 @login_required
 def visit_record_view(request, pk: int):
     _personal_only(request)
+    if request.method == "POST" and offline_requested(request):
+        return visit_record_offline(request, pk)
     visit = visit_get(user=request.user, pk=pk)
     if request.method == "GET":
         access_log_record(user=request.user, mother=visit.baby.mother, action=AccessAction.VIEW)
@@ -168,18 +192,12 @@ def visit_record_view(request, pk: int):
     form = VisitForm(request.POST or None, self_recall=self_recall)
     if request.method == "POST" and form.is_valid():
         try:
-            visit_record(visit=visit, recorded_by=request.user, **form.service_kwargs())
+            _record(visit, request.user, form)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Visit recorded."))
-            if any(alert_level(c) == SAME_DAY for c in form.service_kwargs()["problems"]):
-                messages.error(
-                    request,
-                    _("Danger sign recorded: the mother and baby must see the bidan or "
-                      "puskesmas today."),
-                )  # fmt: skip
+            _recorded_messages(request, form)
             return redirect("followups:tasks")
     age_today = max((timezone.localdate() - visit.baby.birth_date).days, 0)
     context = {
@@ -195,6 +213,51 @@ def visit_record_view(request, pk: int):
         "self_recall": self_recall,
     }
     return render(request, "followups/visit_form.html", context)
+
+
+def _record(visit, user, form: VisitForm):
+    """Record through the idempotent service: the form's key saves it once."""
+    key = form.cleaned_data.get("submission_uuid") or uuid.uuid4()
+    return visit_record_once(visit=visit, key=key, recorded_by=user, **form.service_kwargs())
+
+
+def _recorded_messages(request, form: VisitForm) -> None:
+    messages.success(request, _("Visit recorded."))
+    if any(alert_level(c) == SAME_DAY for c in form.service_kwargs()["problems"]):
+        messages.error(
+            request,
+            _("Danger sign recorded: the mother and baby must see the bidan or "
+              "puskesmas today."),
+        )  # fmt: skip
+
+
+def visit_record_offline(request, pk: int):
+    """A visit replayed from a phone's offline queue: JSON outcome (laktasi.offline.outcome).
+
+    Same form, same service as the page; only the answer differs."""
+    try:
+        visit = visit_get(user=request.user, pk=pk)
+    except Http404:
+        return offline_outcome("conflict", reason="unavailable", message=UNAVAILABLE)
+    # As on the page: a visit with the mother's own recall still needs the danger-sign check.
+    form = VisitForm(request.POST, self_recall=own_recall(visit))
+    if not form.is_valid() or not form.cleaned_data.get("submission_uuid"):
+        return offline_outcome("invalid", reason="invalid", message=INVALID, errors=form.errors)
+    baby_url = reverse("followups:baby", args=[visit.baby_id])
+    key = form.cleaned_data["submission_uuid"]
+    if form.version_changed and idempotency_lookup(key=key, kind=VISIT_KIND) is None:
+        return offline_outcome("conflict", reason="form_changed", message=FORM_CHANGED)
+    try:
+        _recorded, created = _record(visit, request.user, form)
+    except VisitAlreadyRecorded:
+        return offline_outcome(
+            "conflict", reason="already_recorded", message=ALREADY_RECORDED, url=baby_url
+        )
+    except ValidationError as exc:
+        return offline_outcome(
+            "conflict", reason="refused", message=" ".join(exc.messages), url=baby_url
+        )
+    return offline_outcome("created" if created else "duplicate", url=baby_url)
 
 
 @login_required

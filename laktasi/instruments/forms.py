@@ -183,6 +183,8 @@ class RecordForm(InstrumentForm):
     ):
         super().__init__(*args, **kwargs)
         self.timepoint = timepoint
+        # A page cached on an earlier day gets the phone's date (laktasi/offline, offline.js).
+        self.fields["collected_on"].widget.attrs["data-offline-today"] = ""
         self.fields["program"].queryset = programs
         self.fields["program"].empty_label = _("— none —")
         self.fields["session"].queryset = sessions

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laktasi.accounts.guards import require_personal_access
 from laktasi.core.forms import attach_errors
@@ -28,6 +29,7 @@ from laktasi.instruments.selectors import instrument_definitions, response_get, 
 from laktasi.instruments.services import program_rules, response_record, response_update
 from laktasi.mothers.selectors import mother_get, mother_has_consent
 from laktasi.mothers.services import MSG_NO_CONSENT
+from laktasi.offline.outcome import offline_outcome, offline_requested
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 from laktasi.programs.selectors import enrollment_list, program_get, program_list, session_list
@@ -48,6 +50,16 @@ WEB_ORDER = (
 )
 # The program page shows these columns; the full table has every instrument.
 MATRIX_SUMMARY = ("knowledge_test", "oxytocin_massage_checklist")
+
+
+OFFLINE_UNAVAILABLE = gettext_lazy(
+    "You can no longer open this mother's record: she may have restricted the processing of "
+    "her data, withdrawn her consent or moved. Tell the bidan, then remove this entry."
+)
+OFFLINE_INVALID = gettext_lazy(
+    "The server found an error in this entry. Open the form again while online, enter it "
+    "anew, then remove this entry."
+)
 
 
 def web_definitions():
@@ -129,6 +141,8 @@ def _collected_at(day):
 @login_required
 def fill_view(request, mother_pk: int, instrument_id: str, timepoint: str):
     require_personal_access(request)
+    if request.method == "POST" and offline_requested(request):
+        return fill_offline(request, mother_pk, instrument_id, timepoint)
     mother = mother_get(user=request.user, pk=mother_pk)
     if timepoint not in Timepoint.values:
         raise Http404
@@ -182,32 +196,65 @@ def _initial_from_query(request) -> dict[str, int]:
     return initial
 
 
+def _save(request, form, mother, definition, timepoint: str):
+    """The valid form through the service, once per form token: (response, created).
+    The service's refusals are raised as ValidationError."""
+    cleaned = form.cleaned_data
+    with transaction.atomic():
+        return response_record(
+            mother=mother,
+            instrument_id=definition.id,
+            version=definition.version,
+            timepoint=timepoint,
+            answers=form.answers(),
+            collected_by=request.user,
+            program=cleaned.get("program"),
+            session=cleaned.get("session"),
+            followup_number=cleaned.get("followup_number") or 0,
+            performed_by_companion=cleaned.get("performed_by_companion"),
+            submission_uuid=form.token,
+            collected_at=_collected_at(cleaned["collected_on"]),
+        )
+
+
 def _record(request, form, mother, definition, timepoint: str):
     """Save the valid form through the service: the redirect to the response, or None with
     the service's errors put on the form."""
-    cleaned = form.cleaned_data
     try:
-        with transaction.atomic():
-            response, created = response_record(
-                mother=mother,
-                instrument_id=definition.id,
-                version=definition.version,
-                timepoint=timepoint,
-                answers=form.answers(),
-                collected_by=request.user,
-                program=cleaned.get("program"),
-                session=cleaned.get("session"),
-                followup_number=cleaned.get("followup_number") or 0,
-                performed_by_companion=cleaned.get("performed_by_companion"),
-                submission_uuid=form.token,
-                collected_at=_collected_at(cleaned["collected_on"]),
-            )
+        response, created = _save(request, form, mother, definition, timepoint)
     except ValidationError as exc:
         attach_errors(form, exc)
         return None
     if created:
         messages.success(request, _("Saved."))
     return redirect("instruments:response", pk=response.pk)
+
+
+def fill_offline(request, mother_pk: int, instrument_id: str, timepoint: str):
+    """A test or checklist replayed from a phone's offline queue: JSON outcome
+    (laktasi.offline.outcome); same form, same service, ``form_token`` as idempotency key."""
+    try:
+        mother = mother_get(user=request.user, pk=mother_pk)
+    except Http404:
+        return offline_outcome("conflict", reason="unavailable", message=OFFLINE_UNAVAILABLE)
+    definition = definition_or_404(instrument_id)
+    if timepoint not in Timepoint.values or definition.kind not in WEB_KINDS:
+        raise Http404
+    programs = mother_programs(request.user, mother)
+    form = RecordForm(
+        request.POST, definition=definition, mother=mother, timepoint=timepoint,
+        programs=programs, sessions=session_list(user=request.user).filter(program__in=programs),
+    )  # fmt: skip
+    if not form.is_valid() or not form.cleaned_data.get("form_token"):
+        return offline_outcome("invalid", reason="invalid", message=OFFLINE_INVALID,
+                               errors=form.errors)  # fmt: skip
+    try:
+        response, created = _save(request, form, mother, definition, timepoint)
+    except ValidationError as exc:
+        return offline_outcome("conflict", reason="refused", message=" ".join(exc.messages),
+                               url=reverse("mothers:detail", args=[mother.pk]))  # fmt: skip
+    url = reverse("instruments:response", args=[response.pk])
+    return offline_outcome("created" if created else "duplicate", url=url)
 
 
 def _existing(request, mother, definition, timepoint, initial):

@@ -18,11 +18,10 @@ from laktasi.api.types import Id
 from laktasi.followups.models import Visit
 from laktasi.followups.rules import alert_level
 from laktasi.followups.selectors import task_list, task_state, visit_get, visit_list
-from laktasi.followups.services import visit_record
+from laktasi.followups.services import VISIT_KIND, visit_record
 from laktasi.instruments.models import Source
 
 router = Router(tags=["followups"])
-VISIT_KIND = "visit_record"
 
 
 class VisitOut(Schema):
