@@ -51,6 +51,11 @@ MSG_LOST = _("Making the file was interrupted (the server stopped). Ask for it a
 MSG_DENIED = _("You may no longer see this data, so the file was not made.")
 
 
+class FileRefused(Exception):
+    """A renderer's refusal to make the file, in words for the user (shown on the file's
+    page): e.g. too few programs to pool. Not an error of the server, so it is not logged."""
+
+
 def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     """Register ``fn(*, user, params) -> (file name, content type, bytes)`` for ``kind``."""
 
@@ -152,6 +157,9 @@ def generate_file(file_id: int) -> dict:
         except (PermissionDenied, Http404):
             _finish(gf.pk, FileState.FAILED, str(MSG_DENIED))
             return {"state": "denied"}
+        except FileRefused as exc:
+            _finish(gf.pk, FileState.FAILED, str(exc))
+            return {"state": "refused"}
         except Exception:
             logger.exception("generated file %s (%s) failed", gf.pk, gf.kind)
             _finish(gf.pk, FileState.FAILED, str(MSG_FAILED))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
@@ -15,8 +14,8 @@ from laktasi.programs.selectors import session_list
 from laktasi.reports.exporters import FORMATS
 from laktasi.reports.exporters import html as html_exporter
 from laktasi.reports.forms import PooledForm, ReportForm
+from laktasi.reports.generated import pooled_params
 from laktasi.reports.pooled.analysis import PoolingRefused
-from laktasi.reports.pooled.export import pooled_render
 from laktasi.reports.pooled.outcomes import OutcomeError
 from laktasi.reports.pooled.texts import refusal_message
 from laktasi.reports.selectors import (
@@ -81,6 +80,10 @@ def pooled_view(request):
     if not (form.is_bound and form.is_valid()):
         return render(request, "reports/pooled.html", context)
     data = form.cleaned_data
+    if data["format"] != "web":
+        # Made on the job queue as the files of one program's report: sent at once when
+        # quick, else a page follows it (a refusal is said there).
+        return file_deliver(request, kind="pooled_report", params=pooled_params(data))
     programs = pooled_program_list(
         user=request.user, region=data["region"], facility=data["facility"], kind=data["kind"],
         date_from=data["date_from"], date_to=data["date_to"],
@@ -97,12 +100,6 @@ def pooled_view(request):
             context["refusal"] = refusal_message(exc)
     if context["refusal"]:
         return render(request, "reports/pooled.html", context)
-    if data["format"] != "web":
-        name, content_type, content = pooled_render(report, fmt=data["format"])
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
     with translation.override(report.lang):
         context.update(
             report=report,

@@ -248,3 +248,32 @@ def test_a_period_that_ends_before_it_starts_is_refused_on_the_page(client, worl
     response = client.get(URL, dict(QUERY, date_from="2025-01-01", date_to="2024-01-01"))
     assert response.status_code == 200
     assert "Awal periode jatuh setelah akhirnya" in response.content.decode()
+
+
+def test_pooled_files_are_made_on_the_job_queue_as_the_user(client, world, programs):
+    """A pooled download goes through the same queue as a program's report files (made as the
+    user who asked, stored encrypted, downloaded once); in tests the queue runs inline."""
+    from laktasi.jobs.models import GeneratedFile
+
+    login(client, world, "admin")
+    response = client.get(URL, dict(QUERY, format="xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames
+    made = GeneratedFile.objects.get(kind="pooled_report")
+    assert made.owner == world.users["admin"]
+    assert made.params["outcome"] == "knowledge_test:score"
+    assert not made.file  # downloaded once: the stored copy is gone
+
+
+def test_a_refused_pooled_file_says_why_on_its_page(client, world, programs):
+    from laktasi.jobs.models import FileState, GeneratedFile
+
+    login(client, world, "admin")
+    response = client.get(URL, dict(QUERY, kind="research", format="csv"))  # one program only
+    made = GeneratedFile.objects.get(kind="pooled_report")
+    assert made.state == FileState.FAILED
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "setidaknya 2 program" in page or "at least 2 programs" in page
