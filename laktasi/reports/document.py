@@ -50,6 +50,14 @@ class Figure:
     caption: str
     chart: Any  #: a hashable chart spec from ``laktasi.reports.charts``
     alt: str = ""
+    #: one sentence saying what the chart shows (default: written from the chart's spec)
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.summary:
+            from laktasi.reports.summaries import summary_of  # charts load matplotlib
+
+            object.__setattr__(self, "summary", summary_of(self.chart))
 
 
 Block = Paragraph | BulletList | Table | Figure

@@ -140,6 +140,9 @@ def _figure(doc, block: Figure) -> None:
     cap = doc.add_paragraph()
     cap.add_run(block.caption).bold = True
     cap.runs[0].font.size = Pt(8.5)
+    if block.summary:
+        summary = doc.add_paragraph(block.summary)
+        summary.runs[0].font.size = Pt(8.5)
 
 
 def _block(doc, block) -> None:
