@@ -38,6 +38,7 @@ from laktasi.mothers.forms import (
     once_result,
 )
 from laktasi.mothers.models import Mother
+from laktasi.mothers.offline_register import registration_offline
 from laktasi.mothers.selectors import (
     mother_get,
     mother_has_consent,
@@ -46,6 +47,7 @@ from laktasi.mothers.selectors import (
     mother_search,
 )
 from laktasi.mothers.services import mother_register, mother_update
+from laktasi.offline.outcome import offline_requested
 from laktasi.places.selectors import village_search
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
@@ -221,13 +223,21 @@ def registration(
 
     ``after_save(mother)`` runs in the same transaction as the registration (all or nothing).
     """
-    if request.method == "POST":
+    if request.method == "POST" and not offline_requested(request):
         # A second tap on "Save" after the first one went through: show what was saved.
         earlier = once_result(request.POST.get("form_token", ""))
         if earlier:
             messages.info(request, _("This registration was already saved."))
             return redirect(earlier)
     forms = registration_forms(request)
+    if request.method == "POST" and offline_requested(request):
+        return registration_offline(
+            request,
+            forms,
+            find_duplicates=find_duplicates,
+            save=lambda: _save_registration(request, forms, after_save),
+            attach_errors=attach_errors,
+        )
     duplicates = None
     if request.method == "POST" and forms.is_valid():
         duplicates = find_duplicates(request, forms.mother)
