@@ -48,6 +48,30 @@ def _errors(forms) -> dict[str, list[str]]:
     return errors
 
 
+def registered_with(token: str) -> str:
+    """The page of the mother an earlier submission of this form registered, or ""."""
+    try:
+        key = django_forms.UUIDField().clean(token)
+    except ValidationError:
+        return ""
+    known = idempotency_lookup(key=key, kind=REGISTER_KIND) if key else None
+    return reverse("mothers:detail", args=[known]) if known is not None else ""
+
+
+def save_claimed(*, token: str, save: Callable[[], Mother]) -> Mother:
+    """Register (``save``) and claim the form's key in the same transaction (the web form),
+    so a copy of the same form waiting in a phone's queue is a duplicate later."""
+    with transaction.atomic():
+        mother = save()
+        try:
+            key = django_forms.UUIDField().clean(token)
+        except ValidationError:
+            key = None
+        if key:
+            idempotency_claim(key=key, kind=REGISTER_KIND, object_pk=mother.pk)
+    return mother
+
+
 def registration_offline(
     request,
     forms,

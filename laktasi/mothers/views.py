@@ -38,7 +38,7 @@ from laktasi.mothers.forms import (
     once_result,
 )
 from laktasi.mothers.models import Mother
-from laktasi.mothers.offline_register import registration_offline
+from laktasi.mothers.offline_register import registered_with, registration_offline, save_claimed
 from laktasi.mothers.selectors import (
     mother_get,
     mother_has_consent,
@@ -225,7 +225,8 @@ def registration(
     """
     if request.method == "POST" and not offline_requested(request):
         # A second tap on "Save" after the first one went through: show what was saved.
-        earlier = once_result(request.POST.get("form_token", ""))
+        token = request.POST.get("form_token", "")
+        earlier = once_result(token) or registered_with(token)
         if earlier:
             messages.info(request, _("This registration was already saved."))
             return redirect(earlier)
@@ -252,7 +253,9 @@ def registration(
                 messages.info(request, _("This registration is being saved; check the list."))
                 return redirect("mothers:list")
             try:
-                mother = _save_registration(request, forms, after_save)
+                mother = save_claimed(
+                    token=token, save=lambda: _save_registration(request, forms, after_save)
+                )
             except ValidationError as exc:
                 once_release(token)
                 attach_errors(forms.mother, exc)

@@ -90,3 +90,17 @@ def test_registration_form_is_on_the_sync_list_and_queueable(world):
     assert REGISTER in client.get("/sinkron/").json()["urls"]
     page = client.get(REGISTER).content.decode()
     assert 'data-offline data-offline-key="form_token"' in page
+
+
+def test_form_saved_online_is_a_duplicate_when_its_queued_copy_arrives(world):
+    client = _client(world)
+    data = _payload(world)
+    online = client.post(REGISTER, data)
+    assert online.status_code == 302
+    cache.clear()  # the web form's 24-hour token is gone; the durable key is not
+    queued = client.post(REGISTER, data, **OFFLINE)
+    assert queued.json()["outcome"] == "duplicate"
+    assert queued.json()["url"] == online["Location"]
+    again_online = client.post(REGISTER, data)
+    assert again_online["Location"] == online["Location"]
+    assert Mother.objects.filter(full_name="Ani Lestari").count() == 1
