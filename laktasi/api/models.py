@@ -42,22 +42,3 @@ class ApiToken(models.Model):
             return False
         changed = self.user.credentials_changed_at
         return changed is None or self.created_at >= changed
-
-
-class IdempotencyKey(models.Model):
-    """A client-supplied UUID of a write that has no UUID column of its own (visits).
-
-    Holds the kind and pk of the record the first request produced, never personal data.
-    """
-
-    key = models.UUIDField(unique=True)
-    kind = models.CharField(max_length=32)
-    object_pk = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.object_pk}"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
 from laktasi.accounts.models import User
-from laktasi.api.models import ApiToken, IdempotencyKey
+from laktasi.api.models import ApiToken
 from laktasi.api.services import TOKEN_PREFIX, token_digest
 
 
@@ -43,9 +41,3 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
     if token.user.is_demo and not settings.DEMO_LOGINS_ALLOWED:
         return None
     return token
-
-
-def idempotency_lookup(*, key: uuid.UUID, kind: str) -> int | None:
-    """The pk recorded for a client UUID, or None."""
-    row = IdempotencyKey.objects.filter(key=key, kind=kind).first()
-    return row.object_pk if row else None

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from laktasi.accounts.models import User
-from laktasi.api.models import ApiToken, IdempotencyKey
+from laktasi.api.models import ApiToken
 
 TOKEN_PREFIX = "lkt_"
 
@@ -50,13 +48,3 @@ def token_touch(*, token: ApiToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-
-
-def idempotency_claim(*, key: uuid.UUID, kind: str, object_pk: int) -> bool:
-    """Remember that ``key`` produced ``kind`` #``object_pk``; False if it was already known."""
-    try:
-        with transaction.atomic():
-            IdempotencyKey.objects.create(key=key, kind=kind, object_pk=object_pk)
-    except IntegrityError:
-        return False
-    return True

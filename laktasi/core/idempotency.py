@@ -34,3 +34,23 @@ def save_once(row: M) -> tuple[M, bool]:
             raise
         return existing, False
     return row, True
+
+
+def key_lookup(*, key: uuid.UUID, kind: str) -> int | None:
+    """The pk recorded for a client UUID of ``kind``, or None."""
+    from laktasi.core.models import IdempotencyKey
+
+    row = IdempotencyKey.objects.filter(key=key, kind=kind).first()
+    return row.object_pk if row else None
+
+
+def key_claim(*, key: uuid.UUID, kind: str, object_pk: int) -> bool:
+    """Remember that ``key`` produced ``kind`` #``object_pk``; False if it was already known."""
+    from laktasi.core.models import IdempotencyKey
+
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(key=key, kind=kind, object_pk=object_pk)
+    except IntegrityError:
+        return False
+    return True

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laktasi.accounts.models import User
-from laktasi.api.selectors import idempotency_lookup
-from laktasi.api.services import idempotency_claim
+from laktasi.core.idempotency import key_claim as idempotency_claim
+from laktasi.core.idempotency import key_lookup as idempotency_lookup
 from laktasi.followups import aggregates
 from laktasi.followups.models import (
     RECALL_INSTRUMENT,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laktasi.accounts.policy import may_message
-from laktasi.api.selectors import idempotency_lookup
+from laktasi.core.idempotency import key_lookup as idempotency_lookup
 from laktasi.followups.forms import VisitForm
 from laktasi.followups.messages import whatsapp_link
 from laktasi.followups.models import Problem

@@ -36,6 +36,7 @@ from laktasi.mothers.forms import (
     check_baby_after_mother,
 )
 from laktasi.mothers.models import Mother
+from laktasi.mothers.offline_register import registered_with, registration_offline, save_claimed
 from laktasi.mothers.selectors import (
     mother_get,
     mother_has_consent,
@@ -44,6 +45,7 @@ from laktasi.mothers.selectors import (
     mother_search,
 )
 from laktasi.mothers.services import mother_register, mother_update
+from laktasi.offline.outcome import offline_requested
 from laktasi.places.selectors import village_search
 from laktasi.privacy.access_log import access_log_record
 from laktasi.privacy.models import AccessAction
@@ -204,9 +206,19 @@ def registration(
 
     ``after_save(mother)`` runs in the same transaction as the registration (all or nothing).
     """
+    if request.method == "POST" and offline_requested(request):
+        forms = registration_forms(request)
+        return registration_offline(
+            request,
+            forms,
+            find_duplicates=find_duplicates,
+            save=lambda: _save_registration(request, forms, after_save),
+            attach_errors=attach_errors,
+        )
     if request.method == "POST":
         # A second tap on "Save" after the first one went through: show what was saved.
-        earlier = once_result(request.POST.get("form_token", ""))
+        token = request.POST.get("form_token", "")
+        earlier = once_result(token) or registered_with(token)
         if earlier:
             messages.info(request, _("This registration was already saved."))
             return redirect(earlier)
@@ -216,29 +228,9 @@ def registration(
         duplicates = find_duplicates(request, forms.mother)
         confirmed = forms.consent.cleaned_data.get("confirm_duplicate")
         if not duplicates.any or (confirmed and not duplicates.same_nik):
-            token = forms.consent.token
-            earlier = once_claim(token)
-            if earlier is not None:
-                if earlier:
-                    messages.info(request, _("This registration was already saved."))
-                    return redirect(earlier)
-                messages.info(request, _("This registration is being saved; check the list."))
-                return redirect("mothers:list")
-            try:
-                mother = _save_registration(request, forms, after_save)
-            except ValidationError as exc:
-                once_release(token)
-                attach_errors(forms.mother, exc)
-            except BaseException:
-                once_release(token)
-                raise
-            else:
-                url = reverse("mothers:detail", args=[mother.pk])
-                once_done(token, url)
-                messages.success(
-                    request, _("Mother registered: %(id)s") % {"id": mother.identifier}
-                )
-                return redirect(url)
+            saved = _register_once(request, forms, after_save)
+            if saved is not None:
+                return saved
     context = {
         "forms": forms,
         "duplicates": duplicates,
@@ -246,6 +238,34 @@ def registration(
         **(extra or {}),
     }
     return render(request, template, context)
+
+
+def _register_once(request, forms, after_save) -> HttpResponse | None:
+    """Save a confirmed registration once per form token: the redirect to her page (or to an
+    earlier save of the same form), or None with the service's errors put on the form."""
+    token = forms.consent.token
+    earlier = once_claim(token)
+    if earlier is not None:
+        if earlier:
+            messages.info(request, _("This registration was already saved."))
+            return redirect(earlier)
+        messages.info(request, _("This registration is being saved; check the list."))
+        return redirect("mothers:list")
+    try:
+        mother = save_claimed(
+            token=token, save=lambda: _save_registration(request, forms, after_save)
+        )
+    except ValidationError as exc:
+        once_release(token)
+        attach_errors(forms.mother, exc)
+        return None
+    except BaseException:
+        once_release(token)
+        raise
+    url = reverse("mothers:detail", args=[mother.pk])
+    once_done(token, url)
+    messages.success(request, _("Mother registered: %(id)s") % {"id": mother.identifier})
+    return redirect(url)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
+from laktasi.accounts import policy
 from laktasi.accounts.models import User
 from laktasi.followups.selectors import task_list, visit_list
 from laktasi.mothers.selectors import mother_list
@@ -77,6 +78,8 @@ def _fingerprint(user: User, urls: list[str]) -> str:
 def sync_manifest(*, user: User) -> SyncManifest:
     """The pages to cache for ``user`` (relative URLs, sorted) and their ETag."""
     urls = [reverse(name) for name in COMMON_PAGES]
+    if policy.may_register(user):
+        urls.append(reverse("mothers:register"))
     urls += _task_urls(user) + _session_urls(user)
     urls = sorted(set(urls))
     return SyncManifest(urls=urls, etag=_fingerprint(user, urls))

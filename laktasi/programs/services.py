@@ -9,6 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from laktasi.accounts.models import User
+from laktasi.core.idempotency import key_claim as idempotency_claim
+from laktasi.core.idempotency import key_lookup as idempotency_lookup
 from laktasi.core.idempotency import save_once, submission_replay
 from laktasi.mothers.models import Companion, Mother
 from laktasi.mothers.services import require_processing_allowed
@@ -112,6 +114,57 @@ def attendance_set(
         companion=companion,
         pregnant=pregnant,
     )
+
+
+# The idempotency kind of one attendance tick sent from a phone's offline queue.
+ATTENDANCE_KIND = "attendance_set"
+
+
+def _attendance_matches(
+    current: Attendance | None, *, present: bool, companion_present: bool, pregnant: bool | None
+) -> bool:
+    """True when the stored row already says what the ticks say (nothing to change)."""
+    if current is None or not present:
+        return (current is None) == (not present)
+    return current.companion_present == companion_present and (
+        pregnant is None or current.pregnant == pregnant
+    )
+
+
+def attendance_set_once(
+    *,
+    session: Session,
+    mother: Mother,
+    key: uuid.UUID,
+    present: bool,
+    companion_present: bool,
+    pregnant: bool | None = None,
+) -> tuple[Attendance | None, bool]:
+    """Apply one row's ticks at most once per idempotency ``key``; returns (row, changed).
+
+    ``changed`` is False for a replayed key and for ticks that are already on record (a repeat
+    of the same state): attendance is one row per session and mother, so a repeat never counts
+    twice. Refusals (restricted mother, consent withdrawn) are ``attendance_record``'s
+    ValidationErrors, raised before the key is claimed so a fixed entry can be sent again.
+    """
+    with transaction.atomic():
+        current = Attendance.objects.filter(session=session, mother=mother).first()
+        if idempotency_lookup(key=key, kind=ATTENDANCE_KIND) is not None:
+            return current, False
+        if present:
+            require_processing_allowed(mother=mother)
+        same = _attendance_matches(
+            current, present=present, companion_present=companion_present, pregnant=pregnant
+        )
+        row = current
+        if not same:
+            row = attendance_set(
+                session=session, mother=mother, present=present,
+                companion_present=companion_present, pregnant=pregnant,
+            )  # fmt: skip
+        if not idempotency_claim(key=key, kind=ATTENDANCE_KIND, object_pk=mother.pk):
+            return current, False
+    return row, not same
 
 
 def consultation_record(

@@ -10,15 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import UUIDField
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from laktasi.accounts.guards import require_personal_access
 from laktasi.core.forms import attach_errors
 from laktasi.mothers.selectors import mother_get
 from laktasi.mothers.views import registration
+from laktasi.offline.outcome import offline_outcome, offline_requested
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 from laktasi.programs import pregnancy
@@ -32,7 +36,12 @@ from laktasi.programs.selectors import (
     session_get,
     session_list,
 )
-from laktasi.programs.services import attendance_set, consultation_record, enrollment_add
+from laktasi.programs.services import (
+    attendance_set,
+    attendance_set_once,
+    consultation_record,
+    enrollment_add,
+)
 
 
 @login_required
@@ -153,6 +162,8 @@ def session_detail_view(request, pk: int):
 def attendance_toggle_view(request, pk: int, mother_pk: int):
     """Save one row's ticks (htmx); without htmx, back to the list."""
     require_personal_access(request)
+    if offline_requested(request):
+        return attendance_toggle_offline(request, pk, mother_pk)
     session = session_get(user=request.user, pk=pk)
     mother = mother_get(user=request.user, pk=mother_pk)
     if not enrollment_list(user=request.user, program=session.program).filter(mother=mother):
@@ -174,6 +185,49 @@ def attendance_toggle_view(request, pk: int, mother_pk: int):
         "pregnant_note": pregnancy.PREGNANT_PRACTICE_NOTE,
     }
     return render(request, "programs/_attendance_row.html", context)
+
+
+ATTENDANCE_UNAVAILABLE = gettext_lazy(
+    "You can no longer record attendance for this mother: she may have left the program's list, "
+    "restricted the processing of her data or moved. Tell the bidan, then remove this entry."
+)
+ATTENDANCE_INVALID = gettext_lazy(
+    "This attendance entry has no key and cannot be sent safely. Tick the mother again while "
+    "online, then remove this entry."
+)
+
+
+def attendance_toggle_offline(request, pk: int, mother_pk: int):
+    """One row's ticks replayed from a phone's offline queue: JSON outcome.
+
+    Same scoping and service as the htmx tick; a repeat (same key, or ticks already on record)
+    is ``duplicate``; a mother no longer in scope or refused by the service is a conflict."""
+    try:
+        key = UUIDField().clean(request.POST.get("submission_uuid"))
+    except ValidationError as exc:
+        errors = {"submission_uuid": exc.messages}
+        return offline_outcome(
+            "invalid", reason="invalid", message=ATTENDANCE_INVALID, errors=errors
+        )
+    try:
+        session = session_get(user=request.user, pk=pk)
+        mother = mother_get(user=request.user, pk=mother_pk)
+        if not enrollment_list(user=request.user, program=session.program).filter(mother=mother):
+            raise Http404
+    except Http404:
+        return offline_outcome("conflict", reason="unavailable", message=ATTENDANCE_UNAVAILABLE)
+    present, companion, pregnant = _ticks(request, mother.pk)
+    url = reverse("programs:session", args=[session.pk])
+    try:
+        _row, changed = attendance_set_once(
+            session=session, mother=mother, key=key, present=present,
+            companion_present=companion, pregnant=pregnant,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return offline_outcome(
+            "conflict", reason="refused", message=" ".join(exc.messages), url=url
+        )
+    return offline_outcome("created" if changed else "duplicate", url=url)
 
 
 # ---------------------------------------------------------------------------- consultations

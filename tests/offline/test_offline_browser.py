@@ -16,6 +16,8 @@ from playwright.sync_api import expect
 from laktasi.followups.models import Visit
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response
+from laktasi.mothers.models import Mother
+from laktasi.programs.models import Attendance
 from laktasi.programs.services import session_create
 from tests.browser import _async_unsafe_allowed, _urlconf_loaded, browser, new_page, shot
 from tests.conftest import PASSWORD
@@ -252,6 +254,86 @@ def test_cadre_fills_a_post_test_offline_and_it_is_scored_once(world, live_serve
     saved = Response.objects.get(instrument_id="knowledge_test", timepoint="post")
     assert saved.score_pct == 100.0
     assert saved.collected_by == world.users["kader"]
+    page.evaluate(IDLE)
+
+
+def register_offline(page, base: str) -> None:
+    """Fill the cached registration form without signal (the village code typed in full)."""
+    page.goto(f"{base}/ibu/daftar/")
+    expect(page.locator("form[data-offline]")).to_have_count(1)
+    page.fill("#id_full_name", "Nur Aini")
+    page.fill("#id_birth_date", "14/02/1998")
+    page.fill("#id_village", "35.23.12.2005")
+    page.fill("#id_baby-birth_date", "05/01/2025")
+    page.check('input[name="baby-sex"][value="M"]')
+    page.fill("#id_baby-birth_weight_g", "3200")
+    page.check("#id_consent")
+    page.click(".sticky-save button[type=submit]")
+    page.wait_for_url(re.compile(r".*/kunjungan/tugas/$"))
+
+
+def test_cadre_ticks_attendance_and_registers_offline_saved_once(world, live_server, new_page):
+    base = live_server.url
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    session = session_create(
+        program=world.program,
+        title="Sesi",
+        starts_at=timezone.make_aware(datetime.combine(tomorrow, time(9, 0))),
+        venue="Posyandu",
+        facilitator="Tim",
+    )
+    mother = world.mothers["melati"]
+    session_url = f"/program/sesi/{session.pk}/"
+    page = new_page()
+    context = page.context
+    login(page, base, "kader")
+    synced(page, base)
+    cached = page.evaluate(CACHED_URLS)
+    assert session_url in cached
+    assert "/ibu/daftar/" in cached
+    context.set_offline(True)
+    page.goto(base + session_url)
+    page.check(f"#present-{mother.pk}")
+    expect(page.locator("[data-offline-item]")).to_have_count(1)
+    page.check(f"#companion-{mother.pk}")
+    expect(page.locator("[data-offline-item]")).to_have_count(2)
+    shot(page, "offline-04-attendance-queued-360")
+    assert not Attendance.objects.filter(session=session).exists()
+    keys = [item["key"] for item in page.evaluate(QUEUE_RAW)]
+    assert len(set(keys)) == 2
+    register_offline(page, base)
+    expect(page.locator("[data-offline-item]")).to_have_count(3)
+    assert not Mother.objects.filter(full_name="Nur Aini").exists()
+
+    # Closing the page loses nothing; the cached list opens again offline.
+    page.close()
+    page = context.new_page()
+    page.goto(base + session_url)
+    expect(page.locator("#offline-status")).to_have_attribute("data-queue-size", "3")
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-offline-item]")).to_have_count(0)
+    assert Mother.objects.filter(full_name="Nur Aini").count() == 1
+    assert Mother.objects.get(full_name="Nur Aini").registered_by == world.users["kader"]
+    attendance = Attendance.objects.get(session=session, mother=mother)
+    assert attendance.companion_present
+    page.evaluate(IDLE)
+    # Replaying the sent entries again (e.g. a second phone's copy) changes nothing.
+    saved = Attendance.objects.filter(session=session).count()
+    for key in keys:
+        reply = page.evaluate(
+            """([url, key, pk]) => fetch(url, {method: "POST", credentials: "same-origin",
+                headers: {"X-Laktasi-Offline": "1", "X-CSRFToken": JSON.parse(
+                  document.body.getAttribute("hx-headers"))["X-CSRFToken"],
+                  "Content-Type": "application/x-www-form-urlencoded"},
+                body: new URLSearchParams([["present", pk], ["submission_uuid", key]]).toString()
+              }).then((r) => r.json())""",
+            [f"/program/sesi/{session.pk}/hadir/{mother.pk}/", key, str(mother.pk)],
+        )
+        assert reply["outcome"] == "duplicate"
+    assert Attendance.objects.filter(session=session).count() == saved == 1
+    assert Attendance.objects.get(session=session, mother=mother).companion_present
     page.evaluate(IDLE)
 
 

@@ -12,9 +12,9 @@ from ninja.pagination import paginate
 
 from laktasi.api.pagination import PersonalPage, access_log_list
 from laktasi.api.problems import Problem, ProblemError
-from laktasi.api.selectors import idempotency_lookup
-from laktasi.api.services import idempotency_claim
 from laktasi.api.types import Id
+from laktasi.core.idempotency import key_claim as idempotency_claim
+from laktasi.core.idempotency import key_lookup as idempotency_lookup
 from laktasi.followups.models import Visit
 from laktasi.followups.rules import alert_level
 from laktasi.followups.selectors import task_list, task_state, visit_get, visit_list

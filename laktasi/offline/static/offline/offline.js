@@ -5,6 +5,8 @@
  * queued in IndexedDB when the phone is offline; <field> (its idempotency key) gets a fresh
  * UUID at every page load, so a page reopened from the cache never reuses a key. Inputs marked
  * data-offline-today get the phone's date when the page was rendered on an earlier day.
+ * An htmx request from inside a non-form element marked data-offline (an attendance row) is
+ * queued the same way, with a fresh UUID in its submission_uuid field.
  * Queued entries are replayed with "X-Laktasi-Offline: 1"; the server answers with JSON
  * (laktasi/offline/outcome.py): created/duplicate -> removed; conflict/invalid -> kept, marked.
  * No inline script: the texts come from the data-offline-strings attribute of #offline-status.
@@ -416,6 +418,40 @@
     queueForm(form);
   }
 
+  /* An htmx request inside an element marked data-offline (e.g. an attendance row), made
+     without signal: queued like a form, with a fresh key in submission_uuid. */
+  function htmxFields(detail) {
+    var fields = [];
+    var data = detail.formData || detail.parameters || {};
+    function add(name, value) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") { fields.push([name, value]); }
+    }
+    if (typeof data.forEach === "function") {
+      data.forEach(function (value, name) { add(name, value); });
+    } else {
+      Object.keys(data).forEach(function (name) {
+        [].concat(data[name]).forEach(function (value) { add(name, String(value)); });
+      });
+    }
+    return fields;
+  }
+
+  function onHtmxRequest(event) {
+    var elt = event.detail && event.detail.elt;
+    var holder = elt && elt.closest ? elt.closest("[data-offline]") : null;
+    if (!USER || !holder || holder.tagName === "FORM" || navigator.onLine) { return; }
+    event.preventDefault();
+    var key = uuid4();
+    var fields = htmxFields(event.detail).filter(function (f) { return f[0] !== "submission_uuid"; });
+    fields.push(["submission_uuid", key]);
+    var action = new URL(event.detail.path, location.href);
+    queuePut({
+      key: key, user: USER, url: action.pathname + action.search, fields: fields,
+      label: holder.getAttribute("data-offline-label") || document.title,
+      created: Date.now(), state: "waiting", message: ""
+    }).then(render).then(function () { showNote(t("queued")); });
+  }
+
   function onClick(event) {
     var target = event.target.closest("[data-offline-action], [data-offline-remove]");
     if (!target) { return; }
@@ -466,6 +502,7 @@
     registerWorker();
     prepareForms();
     document.addEventListener("click", onClick);
+    document.addEventListener("htmx:configRequest", onHtmxRequest);
     window.addEventListener("online", function () {
       render();
       sendQueue().then(function (sent) { return sync(sent > 0); });
