@@ -70,6 +70,10 @@ lock: install-test
 
 test: lint audit check pytest-sqlite pytest-postgres
 
+# Only the browser tests (tests/e2e/ and the offline page); pytest-sqlite runs them too.
+e2e: install-test messages
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 -m e2e
+
 bench: install-test
 	$(PIP) install -q -e '.[bench]'
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done

@@ -157,7 +157,7 @@ def make_generated_file(owner: User):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The accessibility audit's figures (tests/a11y), printed whatever the -s/-q options;
+    """The accessibility audit's figures (tests/e2e/test_a11y_axe_audit.py), printed whatever the -s/-q options;
     read from the test reports' properties, so they reach the summary under xdist too."""
     printed = set()
     for reports in terminalreporter.stats.values():

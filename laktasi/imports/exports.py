@@ -2,7 +2,9 @@
 
 Every text cell written here is neutralised against CSV/formula injection: a value starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a
-spreadsheet program shows it as text and never runs it.
+spreadsheet program shows it as text and never runs it. Both are kinds of download of
+``laktasi.core.exporting`` (``import_template``, ``import_rejected_rows``), the interface every
+download shares.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from laktasi.core import spreadsheet
+from laktasi.core.exporting import Rendered, export, exporter_register
 from laktasi.imports.importers.attendance import ALIASES as ATTENDANCE_ALIASES
 from laktasi.imports.importers.mothers import CHOICES, COLUMNS
 from laktasi.imports.models import ImportJob, ImportKind
@@ -29,6 +32,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ATTENDANCE_ORDER = ["mother_id", "nik", "session_date", "session_id", "companion_present"]
 ROW_COLUMN = "laktasi_row"
 ERRORS_COLUMN = "laktasi_errors"
+TEMPLATE = "import_template"
+REJECTED_ROWS = "import_rejected_rows"
 
 
 def neutralise(value: Any) -> Any:
@@ -121,8 +126,13 @@ def template_responses(instrument_id: str, version: str | None = None) -> bytes:
     return _workbook([(title, [header]), (_("instructions"), _help_rows(help_rows))])
 
 
-def template_render(kind: str, instrument_id: str = "") -> tuple[str, str, bytes]:
-    """One exporter interface: ``(filename, content type, bytes)``."""
+def template_render(kind: str, instrument_id: str = "") -> Rendered:
+    """The template of ``kind`` (one of TEMPLATE_KINDS): ``(filename, content type, bytes)``."""
+    return export(TEMPLATE, kind, fmt="xlsx", instrument_id=instrument_id)
+
+
+@exporter_register(TEMPLATE, "xlsx")
+def _template_xlsx(kind: str, *, lang: str | None, instrument_id: str = "") -> Rendered:
     if kind == ImportKind.MOTHERS:
         return "laktasi-template-ibu.xlsx", XLSX, template_mothers()
     if kind == ImportKind.ATTENDANCE:
@@ -136,7 +146,13 @@ def template_render(kind: str, instrument_id: str = "") -> tuple[str, str, bytes
 # ---------------------------------------------------------------------------- rejected rows
 
 
-def rejected_rows_render(job: ImportJob) -> tuple[str, str, bytes]:
+def rejected_rows_render(job: ImportJob) -> Rendered:
+    """The rejected rows of ``job``'s file, as uploaded, with the reasons in two added columns."""
+    return export(REJECTED_ROWS, job, fmt="xlsx")
+
+
+@exporter_register(REJECTED_ROWS, "xlsx")
+def _rejected_rows_xlsx(job: ImportJob, *, lang: str | None) -> Rendered:
     """The rejected rows of ``job``'s file, as uploaded, with the reasons in two added columns.
 
     The file is planned again (nothing is written), so every rejected row is included, not

@@ -1,19 +1,18 @@
 """One exporter interface for every format: ``render(report, fmt=..., lang=...)``.
 
 Each module exposes ``render(report, *, lang) -> (filename, content_type, bytes)`` and
-receives the finished report model, never a queryset (pretix's exporter pattern).
+receives the finished report model, never a queryset (pretix's exporter pattern). They are
+registered as the ``report`` kind of download of ``laktasi.core.exporting``, the interface
+every download shares (dashboard tables, import templates, rejected rows, pooled reports).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.utils import translation
-
+from laktasi.core.exporting import Rendered, export, exporter_register
 from laktasi.reports.document import Report
 from laktasi.reports.exporters import csv, docx, html, pdf, spss, xlsx
-
-Rendered = tuple[str, str, bytes]
 
 EXPORTERS: dict[str, Callable[..., Rendered]] = {
     "pdf": pdf.render,
@@ -24,12 +23,13 @@ EXPORTERS: dict[str, Callable[..., Rendered]] = {
     "csv": csv.render,
 }
 FORMATS = tuple(EXPORTERS)
+KIND = "report"
+for _fmt, _render in EXPORTERS.items():
+    exporter_register(KIND, _fmt)(_render)
 
 
 def render(report: Report, *, fmt: str, lang: str | None = None) -> Rendered:
     """Render ``report`` as ``fmt`` (one of :data:`FORMATS`) inside the report's language."""
     if fmt not in EXPORTERS:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    lang = lang or report.lang
-    with translation.override(lang):
-        return EXPORTERS[fmt](report, lang=lang)
+    return export(KIND, report, fmt=fmt, lang=lang or report.lang)

@@ -9,11 +9,13 @@ import json
 
 from django.utils import translation
 
+from laktasi.core.exporting import Exporter, Rendered, export, exporter_register
 from laktasi.reports.document import Report
 from laktasi.reports.exporters import render as report_render
 from laktasi.reports.exporters.base import safe_text
 
 FORMATS = ("json", "csv", "xlsx", "pdf", "docx", "html")
+KIND = "pooled_report"
 
 
 def _csv(report: Report) -> bytes:
@@ -28,17 +30,39 @@ def _csv(report: Report) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def pooled_render(report: Report, *, fmt: str) -> tuple[str, str, bytes]:
+def _name(report: Report, fmt: str) -> str:
+    stem = "evaluasi-gabungan" if report.lang == "id" else "pooled-evaluation"
+    return f"{stem}-{report.lang}.{fmt}"
+
+
+@exporter_register(KIND, "json")
+def _json(report: Report, *, lang: str | None) -> Rendered:
+    body = json.dumps(report.numbers, ensure_ascii=False, indent=2).encode("utf-8")
+    return _name(report, "json"), "application/json", body
+
+
+@exporter_register(KIND, "csv")
+def _csv_file(report: Report, *, lang: str | None) -> Rendered:
+    return _name(report, "csv"), "text/csv; charset=utf-8", _csv(report)
+
+
+def _as_report(fmt: str) -> Exporter:
+    """The program report's exporter for ``fmt``, under the pooled report's file name."""
+
+    def render(report: Report, *, lang: str | None) -> Rendered:
+        with translation.override(report.lang):
+            _file, content_type, body = report_render(report, fmt=fmt)
+        return _name(report, fmt), content_type, body
+
+    return render
+
+
+for _fmt in ("xlsx", "pdf", "docx", "html"):
+    exporter_register(KIND, _fmt)(_as_report(_fmt))
+
+
+def pooled_render(report: Report, *, fmt: str) -> Rendered:
     """(file name, content type, bytes) of the pooled report in ``fmt`` (one of FORMATS)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    stem = "evaluasi-gabungan" if report.lang == "id" else "pooled-evaluation"
-    name = f"{stem}-{report.lang}.{fmt}"
-    if fmt == "json":
-        body = json.dumps(report.numbers, ensure_ascii=False, indent=2).encode("utf-8")
-        return name, "application/json", body
-    if fmt == "csv":
-        return name, "text/csv; charset=utf-8", _csv(report)
-    with translation.override(report.lang):
-        _name, content_type, body = report_render(report, fmt=fmt)
-    return name, content_type, body
+    return export(KIND, report, fmt=fmt)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import DESKTOP, _async_unsafe_allowed, browser, new_page  # noqa: F401
+from tests.browser import DESKTOP
 
 
 @pytest.mark.e2e
-def test_docs_page_renders_offline_without_csp_violations(live_server, new_page):  # noqa: F811
+def test_docs_page_renders_offline_without_csp_violations(live_server, new_page):
     foreign, problems = [], []
     page = new_page(DESKTOP)
     page.on("request", lambda r: foreign.append(r.url)

@@ -8,22 +8,14 @@ from playwright.sync_api import expect
 
 from laktasi.imports import progress
 from laktasi.imports.models import ImportJob, ImportStatus
-from tests.browser import (  # noqa: F401 (fixtures)
-    PHONE,
-    _async_unsafe_allowed,
-    _urlconf_loaded,
-    browser,
-    login,
-    new_page,
-    shot,
-)
+from tests.browser import PHONE, login, shot
 from tests.conftest import PASSWORD
 from tests.imports.conftest import kobo_export, run_import, write_csv
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_progress_bar_polls_and_the_result_opens_when_done(live_server, new_page, world,  # noqa: F811
+def test_progress_bar_polls_and_the_result_opens_when_done(live_server, new_page, world,
                                                            tmp_path, settings):  # fmt: skip
     settings.MEDIA_ROOT = tmp_path / "media"
     header, rows, _ = kobo_export(

@@ -7,22 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from laktasi.imports.models import ImportJob
-from tests.browser import (  # noqa: F401 (fixtures)
-    PHONE,
-    _async_unsafe_allowed,
-    _urlconf_loaded,
-    browser,
-    login,
-    new_page,
-    shot,
-)
+from tests.browser import PHONE, login, shot
 from tests.conftest import PASSWORD
 from tests.imports.googleforms import all_correct, knowledge_rows, write_forms_csv
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_mapping_page_at_360px_with_htmx_instrument_switch(live_server, new_page, world,  # noqa: F811
+def test_mapping_page_at_360px_with_htmx_instrument_switch(live_server, new_page, world,
                                                           tmp_path, settings):  # fmt: skip
     settings.MEDIA_ROOT = tmp_path / "media"
     header, rows = knowledge_rows({world.mothers["melati"].identifier: all_correct()})

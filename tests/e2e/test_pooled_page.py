@@ -7,15 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import (  # noqa: F401 (fixtures)
-    DESKTOP,
-    _async_unsafe_allowed,
-    _urlconf_loaded,
-    browser,
-    login,
-    new_page,
-    shot,
-)
+from tests.browser import DESKTOP, login, shot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_viewer_pools_programs_and_downloads_the_metafor_csv(
     live_server,
-    new_page,  # noqa: F811
+    new_page,
     world,
     programs,
 ):

@@ -9,20 +9,13 @@ import pytest
 
 from laktasi.demo.loader import PROGRAM_TITLE, demo_load
 from laktasi.programs.models import Program
-from tests.browser import (  # noqa: F401 (fixtures)
-    DESKTOP,
-    _async_unsafe_allowed,
-    _urlconf_loaded,
-    browser,
-    new_page,
-    shot,
-)
+from tests.browser import DESKTOP, shot
 from tests.conftest import make_regions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_viewer_views_and_downloads_the_demo_report(live_server, new_page):  # noqa: F811
+def test_viewer_views_and_downloads_the_demo_report(live_server, new_page):
     make_regions()
     demo_load()
     program = Program.objects.get(title=PROGRAM_TITLE)
