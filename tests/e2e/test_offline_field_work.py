@@ -19,11 +19,9 @@ from laktasi.instruments.models import Response
 from laktasi.mothers.models import Mother
 from laktasi.programs.models import Attendance
 from laktasi.programs.services import session_create
-from tests.browser import _async_unsafe_allowed, _urlconf_loaded, browser, new_page, shot
+from tests.browser import shot
 from tests.conftest import PASSWORD
 from tests.followups.helpers import new_baby, record, scheduled
-
-__all__ = ["_async_unsafe_allowed", "_urlconf_loaded", "browser", "new_page"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
