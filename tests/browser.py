@@ -8,11 +8,13 @@ Playwright sync API runs an event loop, so Django's async-safety check is relaxe
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
 from django.urls import get_resolver
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -76,7 +78,21 @@ def new_page(browser):
 
     yield make
     for context in contexts:
+        for page in context.pages:
+            settle(page)
         context.close()
+
+
+IDLE = "() => window.laktasiOffline ? window.laktasiOffline.idle() : null"
+
+
+def settle(page) -> None:
+    """Wait until the page's offline script has finished syncing and sending: a field
+    worker's page syncs in the background after login, and a request still running in the
+    live server when the test's database is flushed locks SQLite's tables."""
+    # A closed or navigating page has nothing left running.
+    with contextlib.suppress(PlaywrightError):
+        page.evaluate(IDLE)
 
 
 def shot(page, name: str) -> Path:

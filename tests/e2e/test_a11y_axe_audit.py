@@ -32,7 +32,7 @@ from laktasi.links.services import answer_links_issue, group_link_get_or_create
 from laktasi.mothers.models import Mother
 from laktasi.programs.models import Program
 from tests.a11y.crawl import Frontier, form_result, is_file, links_of, page_key, url_name
-from tests.browser import ARTIFACTS, DESKTOP, PHONE
+from tests.browser import ARTIFACTS, DESKTOP, PHONE, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -236,6 +236,7 @@ def test_every_page_of_every_role_passes_axe_without_serious_violations(
             for path in _not_yet_audited(paths, done[combination]):
                 if _goto_page(page, base + path.format(lang=lang)):
                     audit.run(page, who=who, lang=lang, width=viewport["width"])
+        settle(page)  # the field roles' background sync, before the next role
         context.close()
 
     figures = audit.figures()
