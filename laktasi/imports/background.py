@@ -16,7 +16,6 @@ progress file (:func:`recover_if_stale`).
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -113,11 +112,9 @@ def run_here(job: ImportJob, step: str, *, task_id=None) -> dict:
 
 
 def _wait(pk: int) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if not ImportJob.objects.filter(pk=pk, status=ImportStatus.RUNNING).exists():
-            return
-        time.sleep(0.1)
+    queue.wait_while(
+        ImportJob.objects.filter(pk=pk, status=ImportStatus.RUNNING).exists, WAIT_SECONDS
+    )
 
 
 @task(takes_context=True)

@@ -17,7 +17,6 @@ owner alone can fetch it; the file is deleted once downloaded or after
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -77,12 +76,9 @@ def file_start(*, user, kind: str, params: dict, language: str) -> GeneratedFile
     task_id = queue.stored_id(result)
     if task_id:
         GeneratedFile.objects.filter(pk=gf.pk, state__in=ACTIVE).update(task_id=task_id)
-        deadline = time.monotonic() + WAIT_SECONDS
-        while (
-            time.monotonic() < deadline
-            and GeneratedFile.objects.filter(pk=gf.pk, state__in=ACTIVE).exists()
-        ):
-            time.sleep(0.1)
+        queue.wait_while(
+            GeneratedFile.objects.filter(pk=gf.pk, state__in=ACTIVE).exists, WAIT_SECONDS
+        )
     gf.refresh_from_db()
     return gf
 

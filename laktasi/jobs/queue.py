@@ -12,6 +12,7 @@ that owns the task can say so on its page (an import goes back to "start it agai
 from __future__ import annotations
 
 import threading
+import time
 
 from django.conf import settings
 from django.dispatch import Signal
@@ -45,6 +46,14 @@ def enqueue(task, *args, **kwargs):
     result = task.using(backend=backend).enqueue(*args, **kwargs)
     WAKE.set()
     return result
+
+
+def wait_while(still_waiting, seconds: float) -> None:
+    """Wait up to ``seconds`` while ``still_waiting()`` is true (polled every 0.1 s): a page
+    that queued quick work answers with its result when a worker finishes it in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and still_waiting():
+        time.sleep(0.1)
 
 
 def stored_id(result) -> str | None:

@@ -10,7 +10,6 @@ job and its file are made in one transaction at the end of the fetch); the reape
 from __future__ import annotations
 
 import logging
-import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -48,12 +47,7 @@ def pull_start(*, source: ServerSource, user: User, language: str) -> PullRun:
     task_id = queue.stored_id(result)
     if task_id:
         PullRun.objects.filter(pk=run.pk, state__in=ACTIVE).update(task_id=task_id)
-        deadline = time.monotonic() + WAIT_SECONDS
-        while (
-            time.monotonic() < deadline
-            and PullRun.objects.filter(pk=run.pk, state__in=ACTIVE).exists()
-        ):
-            time.sleep(0.1)
+        queue.wait_while(PullRun.objects.filter(pk=run.pk, state__in=ACTIVE).exists, WAIT_SECONDS)
     run.refresh_from_db()
     return run
 
