@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 LAKTASI := $(PY) -m laktasi
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per CPU (at least 2, at most 8).
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 8 ] && n=8; [ "$$n" -lt 2 ] && n=2; echo $$n)
 # A throwaway production configuration, only for `check --deploy`.
 DEPLOY_ENV := LAKTASI_MODE=production LAKTASI_SECRET_KEY=deploy-check-$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(48))') \
 	LAKTASI_FIELD_KEYS=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(32))') LAKTASI_NIK_HASH_KEY=deploy-check-hash \
@@ -53,10 +55,12 @@ check: install-test messages
 	env $(DEPLOY_ENV) $(LAKTASI) check --deploy --fail-level WARNING
 
 pytest-sqlite: install-test messages
-	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n $(JOBS)
 
+# The PostgreSQL step runs every test that can reach the database (pytest-django keeps the
+# others away from it, so they already gave their one answer in the SQLite step).
 pytest-postgres: install-test messages
-	$(PY) tests/pgserver.py -- $(VENV)/bin/pytest -q -p no:cacheprovider -n 2 -m "not e2e"
+	$(PY) tests/pgserver.py -- $(VENV)/bin/pytest -q -p no:cacheprovider -n $(JOBS) -m "not e2e" --database-tests-only
 
 # Dependency audit: pip-audit over the pinned requirements.lock (fails on any known
 # vulnerability; only an unreachable advisory database is tolerated, and said so). Code audit:

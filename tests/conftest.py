@@ -168,3 +168,38 @@ def pytest_terminal_summary(terminalreporter):
                     terminalreporter.write_sep("-", "accessibility audit (axe-core)")
                     for key, figure in json.loads(value).items():
                         terminalreporter.write_line(f"{key}: {figure}")
+
+
+# Fixtures through which a test reaches the database (pytest-django blocks every other way).
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                "live_server"}  # fmt: skip
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that can reach the database (the PostgreSQL step of make test: "
+        "a test pytest-django keeps away from the database gives the same result on both, "
+        "and already ran in the SQLite step), and none marked once_per_run",
+    )
+
+
+def _reaches_database(item) -> bool:
+    if item.get_closest_marker("once_per_run"):
+        return False
+    if item.get_closest_marker("own_database"):
+        return True
+    return bool(item.get_closest_marker("django_db")) or bool(
+        _DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if _reaches_database(item)]
+    deselected = [item for item in items if not _reaches_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept

@@ -28,7 +28,8 @@ from laktasi.places.models import Facility
 from tests.a11y.crawl import Frontier, form_result, links_of, url_name
 from tests.imports.conftest import FIXTURES, run_import
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# once_per_run: the walk checks the words of rendered pages and files, the same on both databases.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.once_per_run]
 
 ROLES = ["demo-admin", "demo-koordinator", "demo-bidan", "demo-kader", "demo-viewer"]
 # English words that are never Indonesian (checked as whole words, any case), and phrases.

@@ -40,6 +40,7 @@ DEPLOY = ROOT / "deploy"
 PG = os.environ.get("DATABASE_URL", "")
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.own_database,
     pytest.mark.skipif(not PG.startswith("postgres"), reason="needs PostgreSQL (make test)"),
 ]
 CLIENT = "127.0.0.2"  # the browser's address; nginx and laktasi listen on 127.0.0.1
