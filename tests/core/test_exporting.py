@@ -238,7 +238,7 @@ def test_paper_forms_and_xlsforms_go_through_the_interface(client, world, calls,
     ]
 
 
-def test_materials_pdfs_go_through_the_interface(client, world, calls):
+def test_materials_pdfs_go_through_the_interface(client, world, calls, tmp_path):
     login(client, world, "kader")
     leaflet = client.get(reverse("materials:leaflet") + "?lang=en&format=a5-booklet")
     assert leaflet["Content-Disposition"] == 'attachment; filename="leaflet-a5-booklet-en.pdf"'
@@ -251,7 +251,11 @@ def test_materials_pdfs_go_through_the_interface(client, world, calls):
         "program": world.program.pk, "lang": "id", "fmt": "a4-trifold"})  # fmt: skip
     assert name == f"leaflet-program-{world.program.pk}-a4-trifold-id.pdf"
     assert world.program.facility.name in pdf_text(pdf)
-    assert calls == [("leaflet", "pdf"), ("content_signoff", "pdf"), ("leaflet", "pdf")]
+    out = tmp_path / "leaflet.pdf"
+    call_command("leaflet", "--lang", "en", "--format", "a5-booklet", "-o", str(out),
+                 stdout=io.StringIO())  # fmt: skip
+    assert out.read_bytes() == leaflet.content  # no footer given: the generic leaflet
+    assert calls == [("leaflet", "pdf"), ("content_signoff", "pdf")] + [("leaflet", "pdf")] * 2
 
 
 def test_the_facilitators_guide_goes_through_the_interface(client, world, calls, tmp_path):
@@ -264,7 +268,9 @@ def test_the_facilitators_guide_goes_through_the_interface(client, world, calls,
     assert calls == [("facilitator_guide", "pdf")] * 2
 
 
-def test_answer_links_go_through_the_interface_after_the_scope_check(client, world, calls):
+def test_answer_links_go_through_the_interface_after_the_scope_check(
+    client, world, calls, tmp_path, settings
+):
     session = make_session(world.program)
     links = issue(session, world.users["bidan"]).links
     query = "?instrument=knowledge_test&timepoint=pre"
@@ -283,7 +289,12 @@ def test_answer_links_go_through_the_interface_after_the_scope_check(client, wor
         "base_url": "http://testserver"})  # fmt: skip
     assert name == f"kartu-qr-sesi-{session.pk}-knowledge_test-pre.pdf"
     assert all(link.short_code in pdf_text(pdf) for link in links)
-    assert calls == [("answer_links", "csv"), ("answer_links", "pdf")]
+    settings.LAKTASI_BASE_URL = "http://testserver"
+    out = tmp_path / "links.csv"
+    call_command("links", str(session.pk), "--instrument", "knowledge_test", "--timepoint", "pre",
+                 "-o", str(out), stdout=io.StringIO())  # fmt: skip
+    assert out.read_bytes() == reply.content  # the same links, kept
+    assert calls == [("answer_links", "csv"), ("answer_links", "pdf"), ("answer_links", "csv")]
 
 
 def test_the_fhir_bundle_goes_through_the_interface_after_the_role_check(world, calls, tmp_path):
