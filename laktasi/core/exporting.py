@@ -3,9 +3,12 @@
 An exporter is a function ``(subject, *, lang, **options) -> (file name, content type, bytes)``
 registered for a kind of download and a format by the app that owns the subject: reports (a
 program's report, the evaluation across programs), dashboards (an indicator table), imports (a
-template, an import's rejected rows). The registry lives in core, below every app, so sibling
-apps (dashboards, reports) and lower ones (imports) share it without importing each other.
-Each app registers when its exporter module is imported, and its callers import that module.
+template, an import's rejected rows), privacy (a mother's own copy), instruments (XLSForm,
+paper form), materials (leaflet, facilitator's guide, content sign-off), links (a session's
+answer links, its QR cards) and the API (a FHIR Bundle). The registry lives in core, below
+every app, so sibling apps and lower ones share it without importing each other. Each app
+registers when its exporter module is imported, and its callers import that module. The
+caller checks who may download and scopes the subject first: an exporter only renders.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.http import Http404
 
 from laktasi.accounts import policy
+from laktasi.core.exporting import export
 from laktasi.jobs.files import renderer
-from laktasi.links import sheet
+from laktasi.links.exports import KIND, SessionLinks
 from laktasi.links.selectors import session_link_rows
 from laktasi.programs.selectors import session_get
 
@@ -23,7 +24,6 @@ def qr_sheet(*, user, params: dict) -> tuple[str, str, bytes]:
     rows = session_link_rows(
         user=user, session=session, instrument_id=instrument, timepoint=timepoint
     )
-    links = [r.link for r in rows if r.link is not None and r.link.submitted_at is None]
-    pdf = sheet.sheet_pdf(links=links, base_url=params["base_url"], session=session,
-                          instrument_id=instrument, timepoint=timepoint)  # fmt: skip
-    return f"kartu-qr-sesi-{session.pk}-{instrument}-{timepoint}.pdf", "application/pdf", pdf
+    links = [r.link for r in rows if r.link is not None]
+    subject = SessionLinks(session, instrument, timepoint, links, params["base_url"])
+    return export(KIND, subject, fmt="pdf")

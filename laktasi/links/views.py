@@ -20,11 +20,14 @@ from django.views.decorators.http import require_POST
 
 from laktasi.accounts import policy
 from laktasi.accounts.guards import require_personal_access
+from laktasi.core.exporting import export
 from laktasi.instruments import registry
 from laktasi.instruments.forms import language
 from laktasi.jobs.files import file_deliver
 from laktasi.links import messages as wa
 from laktasi.links import sheet
+from laktasi.links.exports import KIND as ANSWER_LINKS
+from laktasi.links.exports import SessionLinks
 from laktasi.links.forms import ChooseForm, SettingsForm
 from laktasi.links.models import AnswerLink
 from laktasi.links.selectors import session_link_forms, session_link_rows, session_mothers
@@ -185,7 +188,7 @@ def session_links_issue_view(request, pk: int):
     return redirect(_page_url(session, *chosen))
 
 
-def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+def _download(name: str, content_type: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
@@ -219,10 +222,8 @@ def session_links_csv_view(request, pk: int):
     chosen = _chosen(request)
     if chosen is None:
         return redirect("links:session", pk=session.pk)
-    links = _links(request, session, chosen)
-    content = sheet.links_csv(links=links, base_url=_base_url(request))
-    name = f"tautan-sesi-{session.pk}-{chosen[0]}-{chosen[1]}.csv"
-    return _download(content, "text/csv", name)
+    subject = SessionLinks(session, *chosen, _links(request, session, chosen), _base_url(request))
+    return _download(*export(ANSWER_LINKS, subject, fmt="csv"))
 
 
 @login_required

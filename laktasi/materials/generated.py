@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from laktasi.core.exporting import export
 from laktasi.jobs.files import renderer
-from laktasi.materials.leaflet import render_leaflet
+from laktasi.materials.exports import LEAFLET
 from laktasi.materials.selectors import program_leaflet_footer
 from laktasi.programs.selectors import program_get
-
-PDF = "application/pdf"
 
 
 @renderer("program_leaflet")
@@ -16,5 +15,4 @@ def program_leaflet(*, user, params: dict) -> tuple[str, str, bytes]:
     program = program_get(user=user, pk=params["program"])
     lang, fmt = params["lang"], params["fmt"]
     footer = program_leaflet_footer(program=program, lang=lang)
-    data = render_leaflet(lang=lang, fmt=fmt, footer=footer)
-    return f"leaflet-program-{program.pk}-{fmt}-{lang}.pdf", PDF, data
+    return export(LEAFLET, footer, fmt="pdf", lang=lang, layout=fmt, program=program.pk)

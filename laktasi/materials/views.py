@@ -7,8 +7,6 @@ data). Everything program-specific goes through ``program_get`` (out of scope = 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from laktasi.core.exporting import export
 from laktasi.jobs.files import file_deliver
 from laktasi.materials import content, redflags
+from laktasi.materials.exports import GUIDE, LEAFLET, SIGNOFF
 from laktasi.materials.forms import LeafletForm, ProgramVideoForm
-from laktasi.materials.guide import render_facilitator_guide, render_facilitator_guide_html
+from laktasi.materials.guide import render_facilitator_guide_html
 from laktasi.materials.guide_page import guide_page_context, service_worker_source
-from laktasi.materials.leaflet import LeafletFooter, render_leaflet
+from laktasi.materials.leaflet import LeafletFooter
 from laktasi.materials.selectors import (
     can_upload_video,
     guide_page_url,
@@ -37,11 +37,9 @@ from laktasi.materials.selectors import (
     qa_search,
 )
 from laktasi.materials.services import program_video_create
-from laktasi.materials.signoff import render_signoff_html, render_signoff_pdf
+from laktasi.materials.signoff import render_signoff_html
 from laktasi.materials.streaming import ranged_file_response
 from laktasi.programs.selectors import program_get
-
-PDF = "application/pdf"
 
 
 def _lang(request) -> str:
@@ -50,23 +48,10 @@ def _lang(request) -> str:
     return "en" if lang.startswith("en") else "id"
 
 
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=PDF)
+def _download(filename: str, content_type: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-@lru_cache(maxsize=8)
-def _guide_pdf(lang: str) -> bytes:
-    return render_facilitator_guide(lang=lang)
-
-
-@lru_cache(maxsize=8)
-def _generic_leaflet(lang: str, fmt: str, qr_url: str) -> bytes:
-    footer = LeafletFooter(
-        facility_name="", midwife_name="", midwife_phone="", posyandu_schedule="", qr_url=qr_url
-    )
-    return render_leaflet(lang=lang, fmt=fmt, footer=footer)
 
 
 def _leaflet_choice(request) -> tuple[str, str]:
@@ -119,8 +104,7 @@ def guide_view(request):
 
 @login_required
 def guide_pdf_view(request):
-    lang = _lang(request)
-    return _pdf(_guide_pdf(lang), f"panduan-fasilitator-{lang}.pdf")
+    return _download(*export(GUIDE, None, fmt="pdf", lang=_lang(request)))
 
 
 # --- content sign-off --------------------------------------------------------------------
@@ -134,13 +118,7 @@ def signoff_view(request):
 
 @login_required
 def signoff_pdf_view(request):
-    lang = _lang(request)
-    return _pdf(_signoff_pdf(lang), f"tinjauan-konten-{lang}.pdf")
-
-
-@lru_cache(maxsize=4)
-def _signoff_pdf(lang: str) -> bytes:
-    return render_signoff_pdf(lang=lang)
+    return _download(*export(SIGNOFF, None, fmt="pdf", lang=_lang(request)))
 
 
 # --- leaflets ------------------------------------------------------------------------------
@@ -149,9 +127,10 @@ def _signoff_pdf(lang: str) -> bytes:
 @login_required
 def leaflet_view(request):
     """The leaflet without a local footer; its QR code opens the phone guide."""
-    lang, fmt = _leaflet_choice(request)
-    data = _generic_leaflet(lang, fmt, guide_page_url(lang=lang))
-    return _pdf(data, f"leaflet-{fmt}-{lang}.pdf")
+    lang, layout = _leaflet_choice(request)
+    footer = LeafletFooter(facility_name="", midwife_name="", midwife_phone="",
+                           posyandu_schedule="", qr_url=guide_page_url(lang=lang))  # fmt: skip
+    return _download(*export(LEAFLET, footer, fmt="pdf", lang=lang, layout=layout))
 
 
 @login_required

@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from laktasi.accounts import policy
+from laktasi.core.exporting import export
 from laktasi.mothers.selectors import mother_get
+from laktasi.privacy.exports import KIND as SUBJECT_EXPORT
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.selectors import access_log_for_mother, mother_changes
 from laktasi.privacy.services import (
     access_log_record,
     mother_erase,
     mother_export,
-    mother_export_pdf,
     mother_restrict,
 )
 
@@ -49,7 +50,7 @@ def privacy_view(request, pk: int):
     return render(request, "privacy/mother.html", context)
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def _download(filename: str, content_type: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
@@ -60,16 +61,14 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def export_json_view(request, pk: int):
     mother = _mother(request, pk, allowed=policy.may_export_subject_data)
     access_log_record(user=request.user, mother=mother, action=AccessAction.EXPORT_JSON)
-    data = mother_export(mother=mother).to_json()
-    return _download(data, "application/json", f"laktasi-{mother.identifier}.json")
+    return _download(*export(SUBJECT_EXPORT, mother_export(mother=mother), fmt="json"))
 
 
 @login_required
 def export_pdf_view(request, pk: int):
     mother = _mother(request, pk, allowed=policy.may_export_subject_data)
     access_log_record(user=request.user, mother=mother, action=AccessAction.EXPORT_PDF)
-    pdf = mother_export_pdf(export=mother_export(mother=mother))
-    return _download(pdf, "application/pdf", f"laktasi-{mother.identifier}.pdf")
+    return _download(*export(SUBJECT_EXPORT, mother_export(mother=mother), fmt="pdf"))
 
 
 @login_required

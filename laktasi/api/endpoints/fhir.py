@@ -1,6 +1,5 @@
 """FHIR R4 export of the user's scope as a Bundle (``application/fhir+json``)."""
 
-import json
 from datetime import date
 
 from django.http import HttpResponse
@@ -8,15 +7,17 @@ from ninja import Router
 
 from laktasi.accounts import policy
 from laktasi.api.fhir.export import bundle_build, exported_mothers
+from laktasi.api.fhir.exports import FHIR_JSON
+from laktasi.api.fhir.exports import KIND as FHIR_BUNDLE
 from laktasi.api.problems import Problem, ProblemError
 from laktasi.api.types import Id
+from laktasi.core.exporting import export
 from laktasi.mothers.models import Mother
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import access_log_record
 from laktasi.programs.selectors import program_get
 
 router = Router(tags=["fhir"])
-FHIR_JSON = "application/fhir+json"
 
 
 @router.get(
@@ -45,5 +46,5 @@ def fhir_bundle(request, program: Id | None = None, since: date | None = None):
     for mother in Mother.objects.filter(identifier__in=exported_mothers(bundle)):
         access_log_record(user=user, mother=mother, action=AccessAction.EXPORT_JSON,
                           channel="api")  # fmt: skip
-    body = json.dumps(bundle, ensure_ascii=False, sort_keys=True)
-    return HttpResponse(body, content_type=FHIR_JSON)
+    _name, content_type, body = export(FHIR_BUNDLE, bundle, fmt="json")
+    return HttpResponse(body, content_type=content_type)

@@ -11,8 +11,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from laktasi.api.fhir.export import bundle_build, exported_mothers
+from laktasi.api.fhir.exports import KIND as FHIR_BUNDLE
 from laktasi.api.fhir.importer import BundleImportError, bundle_import
 from laktasi.api.fhir.validation import validate_bundle
+from laktasi.core.exporting import export
 from laktasi.mothers.models import Mother
 from laktasi.places.models import Facility
 from laktasi.privacy.models import AccessAction
@@ -60,11 +62,11 @@ class Command(BaseCommand):
         for mother in Mother.objects.filter(identifier__in=exported_mothers(bundle)):
             access_log_record(user=None, mother=mother, action=AccessAction.EXPORT_JSON,
                               channel="cli")  # fmt: skip
-        text = json.dumps(bundle, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        _name, _type, content = export(FHIR_BUNDLE, bundle, fmt="json", indent=1)
         if options["output"] == "-":
-            sys.stdout.write(text)
+            sys.stdout.write(content.decode("utf-8"))
         else:
-            Path(options["output"]).write_text(text, encoding="utf-8")
+            Path(options["output"]).write_bytes(content)
             self.stderr.write(f"{len(bundle['entry'])} resources written to {options['output']}")
 
     def load(self, options) -> None:

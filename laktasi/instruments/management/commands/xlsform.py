@@ -6,8 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from laktasi.core.exporting import export
 from laktasi.instruments import registry
-from laktasi.instruments.xlsform import LANGUAGE_NAMES, write_xlsform
+from laktasi.instruments.exports import XLSFORM
+from laktasi.instruments.xlsform import LANGUAGE_NAMES
 
 
 class Command(BaseCommand):
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}") from exc
         except registry.InstrumentDefinitionError as exc:
             raise CommandError(f"broken definition: {exc}") from exc
-        output = Path(options["output"] or f"{definition.form_id}.xlsx")
         langs = tuple(options["lang"] or ("id", "en"))
-        write_xlsform(definition, output, langs=langs)
+        name, _type, content = export(XLSFORM, definition, fmt="xlsx", langs=langs)
+        output = Path(options["output"] or name)
+        output.write_bytes(content)
         self.stdout.write(f"{definition.id} v{definition.version} -> {output}")

@@ -15,8 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from laktasi.accounts.models import User
+from laktasi.core.exporting import export
 from laktasi.followups.models import RECALL_INSTRUMENT
-from laktasi.links import sheet
+from laktasi.links.exports import KIND, SessionLinks
 from laktasi.links.selectors import session_mothers
 from laktasi.links.services import SELF_INSTRUMENTS, answer_links_issue
 from laktasi.programs.models import Session
@@ -56,18 +57,9 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        base = settings.LAKTASI_BASE_URL
-        if opts["format"] == "csv":
-            data = sheet.links_csv(links=result.links, base_url=base)
-        else:
-            open_links = [link for link in result.links if link.submitted_at is None]
-            data = sheet.sheet_pdf(
-                links=open_links,
-                base_url=base,
-                session=session,
-                instrument_id=opts["instrument"],
-                timepoint=opts["timepoint"],
-            )
+        subject = SessionLinks(session, opts["instrument"], opts["timepoint"], result.links,
+                               settings.LAKTASI_BASE_URL)  # fmt: skip
+        _name, _type, data = export(KIND, subject, fmt=opts["format"])
         Path(opts["output"]).write_bytes(data)
         self.stdout.write(
             f"{len(result.links)} links ({result.created} new; "

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from laktasi.materials.guide import render_facilitator_guide
+from laktasi.core.exporting import export
+from laktasi.materials.exports import GUIDE
 
 
 class Command(BaseCommand):
@@ -15,6 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="PDF file to write")
 
     def handle(self, *args, lang, output, **options):
-        data = render_facilitator_guide(lang=lang)
+        _name, _type, data = export(GUIDE, None, fmt="pdf", lang=lang)
         Path(output).write_bytes(data)
         self.stdout.write(f"facilitator's guide ({lang}) written to {output} ({len(data)} bytes)")

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from laktasi.materials.leaflet import FORMATS, LeafletError, LeafletFooter, render_leaflet
+from laktasi.core.exporting import export
+from laktasi.materials.exports import LEAFLET
+from laktasi.materials.leaflet import FORMATS, LeafletError, LeafletFooter
 from laktasi.materials.selectors import guide_page_url, program_leaflet_footer
 from laktasi.places.models import Facility
 from laktasi.programs.models import Program
@@ -29,7 +31,7 @@ class Command(BaseCommand):
                **options):  # fmt: skip
         try:
             footer = self._footer(lang, program, facility, midwife_name, midwife_phone)
-            data = render_leaflet(lang=lang, fmt=fmt, footer=footer)
+            _name, _type, data = export(LEAFLET, footer, fmt="pdf", lang=lang, layout=fmt)
         except LeafletError as exc:
             raise CommandError(str(exc)) from exc
         Path(output).write_bytes(data)

@@ -10,13 +10,14 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from laktasi.core.exporting import export
 from laktasi.mothers.models import Mother
+from laktasi.privacy.exports import KIND as SUBJECT_EXPORT
 from laktasi.privacy.models import AccessAction
 from laktasi.privacy.services import (
     access_log_record,
     mother_erase,
     mother_export,
-    mother_export_pdf,
     mother_restrict,
 )
 
@@ -57,13 +58,15 @@ class Command(BaseCommand):
 
     def _export(self, mother: Mother, out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
-        export = mother_export(mother=mother)
-        json_path = out / f"laktasi-{mother.identifier}.json"
-        pdf_path = out / f"laktasi-{mother.identifier}.pdf"
-        json_path.write_bytes(export.to_json())
-        pdf_path.write_bytes(mother_export_pdf(export=export))
-        for path in (json_path, pdf_path):
+        subject = mother_export(mother=mother)
+        paths = []
+        for fmt in ("json", "pdf"):
+            name, _type, content = export(SUBJECT_EXPORT, subject, fmt=fmt)
+            path = out / name
+            path.write_bytes(content)
             path.chmod(0o600)
+            paths.append(path)
+        json_path, pdf_path = paths
         access_log_record(user=None, mother=mother, action=AccessAction.EXPORT_JSON, channel="cli")
         access_log_record(user=None, mother=mother, action=AccessAction.EXPORT_PDF, channel="cli")
         self.stdout.write(f"{json_path}\n{pdf_path}")
