@@ -1,0 +1,129 @@
+/* laktasi offline field work, part 2 of 3 (after offline-store.js): the sync of her scope.
+ * Fetches the list of her pages from /sinkron/ and caches each page rendered for her.
+ * Shared through window.laktasiOffline; render and showNote come from offline.js (loaded last,
+ * looked up when called). Design and limits: docs/decisions/0008-offline.md.
+ */
+(function () {
+  "use strict";
+
+  var ns = window.laktasiOffline;
+  if (!ns || !ns.config) { return; }
+  var C = ns.config;
+  var USER = C.USER;
+  var DAYS = C.DAYS;
+  var SYNC_URL = C.SYNC_URL;
+  var USER_PREFIX = C.USER_PREFIX;
+  var STATIC_CACHE = C.STATIC_CACHE;
+  var META_PATH = C.META_PATH;
+  var AUTO_SYNC_MS = C.AUTO_SYNC_MS;
+  var t = ns.t;
+  var metaGet = ns.metaGet;
+  var metaPut = ns.metaPut;
+  var expired = ns.expired;
+  function render() { return ns.render ? ns.render() : Promise.resolve(); }
+  function showNote(text) { if (ns.showNote) { ns.showNote(text); } }
+
+  function collectAssets(html, assets) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    doc.querySelectorAll("link[rel=stylesheet][href], script[src], link[rel~=icon][href]").forEach(function (n) {
+      var url = new URL(n.getAttribute("href") || n.getAttribute("src"), location.href);
+      if (url.origin === location.origin) { assets[url.pathname + url.search] = true; }
+    });
+  }
+
+  function cachePage(cache, url, assets) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      // Only a page rendered for this very user goes into her cache.
+      if (!response.ok || response.redirected || response.headers.get("X-Laktasi-Cache") !== USER) {
+        return null;
+      }
+      return response.clone().text().then(function (html) {
+        collectAssets(html, assets);
+        return cache.put(url, response);
+      });
+    });
+  }
+
+  function pool(items, size, worker) {
+    var index = 0;
+    function next() {
+      if (index >= items.length) { return Promise.resolve(); }
+      var item = items[index++];
+      return worker(item).catch(function () { return null; }).then(next);
+    }
+    var runners = [];
+    for (var i = 0; i < size; i++) { runners.push(next()); }
+    return Promise.all(runners);
+  }
+
+  function fillCache(data) {
+    var cacheName = USER_PREFIX + USER;
+    var assets = {};
+    return caches.open(cacheName).then(function (cache) {
+      var done = 0;
+      return pool(data.urls, 4, function (url) {
+        return cachePage(cache, url, assets).then(function () {
+          done += 1;
+          showNote(t("syncing", { done: done, total: data.urls.length }));
+        });
+      }).then(function () {
+        return caches.open(STATIC_CACHE).then(function (statics) {
+          var list = Object.keys(assets).concat([data.offline_page]);
+          return pool(list, 4, function (u) {
+            return statics.match(u).then(function (hit) { return hit || statics.add(u); });
+          });
+        });
+      }).then(function () {
+        // Pages that left her scope since the last sync leave the phone.
+        var keep = {};
+        data.urls.forEach(function (u) { keep[new URL(u, location.href).href] = true; });
+        keep[new URL(META_PATH, location.href).href] = true;
+        return cache.keys().then(function (requests) {
+          return Promise.all(requests.filter(function (r) { return !keep[r.url]; })
+            .map(function (r) { return cache["delete"](r); }));
+        });
+      }).then(function () {
+        return cache.put(META_PATH, new Response(JSON.stringify({ syncedAt: Date.now(), days: data.expires_days })));
+      });
+    });
+  }
+
+  var syncing = null;
+  function sync(force) {
+    if (!USER || !navigator.onLine || !window.caches) { return Promise.resolve(); }
+    if (syncing) { return syncing; }
+    syncing = metaGet().then(function (meta) {
+      if (!force && meta.checkedAt && Date.now() - meta.checkedAt < AUTO_SYNC_MS) { return null; }
+      var headers = {};
+      return caches.has(USER_PREFIX + USER).then(function (hasCache) {
+        if (meta.etag && hasCache && !expired(meta)) { headers["If-None-Match"] = meta.etag; }
+        return fetch(SYNC_URL, { credentials: "same-origin", headers: headers, redirect: "manual" });
+      }).then(function (response) {
+        if (response.status === 304) {
+          return caches.open(USER_PREFIX + USER).then(function (cache) {
+            return cache.put(META_PATH, new Response(JSON.stringify({ syncedAt: Date.now(), days: DAYS })));
+          }).then(function () { return { etag: meta.etag }; });
+        }
+        if (!response.ok) { return null; }
+        var etag = response.headers.get("ETag");
+        return response.json().then(function (data) {
+          if (data.user !== USER) { return null; }
+          return fillCache(data).then(function () { return { etag: etag }; });
+        });
+      }).then(function (result) {
+        var now = Date.now();
+        meta.checkedAt = now;
+        if (result) { meta.syncedAt = now; meta.etag = result.etag; meta.user = USER; }
+        ns.state.lastMeta = meta;
+        return metaPut(meta).then(function () {
+          if (result) { showNote(t("sync_done")); }
+          return render();
+        });
+      });
+    }).catch(function () { return null; }).then(function () { syncing = null; });
+    return syncing;
+  }
+
+  ns.runSync = sync;
+  ns.syncInFlight = function () { return syncing; };
+}());
