@@ -31,16 +31,30 @@
     });
   }
 
+  /* A page already on the phone is asked for with its ETag: a 304 (nothing on it changed)
+     keeps the copy and costs no page download. */
   function cachePage(cache, url, assets) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
-      // Only a page rendered for this very user goes into her cache.
-      if (!response.ok || response.redirected || response.headers.get("X-Laktasi-Cache") !== USER) {
-        return null;
-      }
-      return response.clone().text().then(function (html) {
-        collectAssets(html, assets);
-        return cache.put(url, response);
-      });
+    return cache.match(url, { ignoreVary: true }).then(function (old) {
+      var headers = {};
+      var tag = old && old.headers.get("ETag");
+      if (tag) { headers["If-None-Match"] = tag; }
+      return fetch(url, { credentials: "same-origin", headers: headers, cache: "no-store" })
+        .then(function (response) { return keepPage(cache, url, old, response, assets); });
+    });
+  }
+
+  function keepPage(cache, url, old, response, assets) {
+    // Only a page rendered for this very user goes into (or stays in) her cache.
+    if (response.headers.get("X-Laktasi-Cache") !== USER) { return null; }
+    if (response.status === 304 && old) { return null; }
+    if (!response.ok || response.redirected) {
+      // Gone or moved (e.g. a form already filled now leads to its correction): the old copy
+      // is stale and leaves the phone. A server error keeps it until the next sync.
+      return old && response.status < 500 ? cache["delete"](url, { ignoreVary: true }) : null;
+    }
+    return response.clone().text().then(function (html) {
+      collectAssets(html, assets);
+      return cache.put(url, response);
     });
   }
 
@@ -91,6 +105,8 @@
   var syncing = null;
   function sync(force) {
     if (!USER || !navigator.onLine || !window.caches) { return Promise.resolve(); }
+    // A page that changed what she syncs (her choice of posyandu) asks for a sync at once.
+    force = force || !!document.querySelector("[data-offline-resync]");
     if (syncing) { return syncing; }
     syncing = metaGet().then(function (meta) {
       if (!force && meta.checkedAt && Date.now() - meta.checkedAt < AUTO_SYNC_MS) { return null; }
