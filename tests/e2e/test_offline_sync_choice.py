@@ -1,6 +1,7 @@
 """A bidan in Chromium at 360 px: she chooses the posyandu she goes to from the status strip,
 the phone syncs only its pages at once; a later sync after one mother's edit downloads only
-that mother's pages again (the others answer 304) and the cached copy shows the edit."""
+that mother's pages again (the others answer 304) and the cached copy shows the edit; the
+cached registration form offers her kecamatan's villages without signal."""
 
 from __future__ import annotations
 
@@ -72,3 +73,10 @@ def test_bidan_syncs_only_her_chosen_posyandu_and_later_only_what_changed(
     # A page answered 304 stays on the phone.
     assert "/materi/tanya-jawab/" in page.evaluate(CACHED_URLS)
     page.evaluate(IDLE)
+
+    # Without signal the cached registration form still offers the villages of her kecamatan.
+    page.context.set_offline(True)
+    page.goto(f"{base}/ibu/daftar/")
+    expect(page.locator("form[data-offline]")).to_have_count(1)
+    expect(page.locator('#village-options option[value="35.23.12.2016"]')).to_have_count(1)
+    page.context.set_offline(False)

@@ -262,3 +262,18 @@ def test_a_programs_own_instrument_plan_decides_its_forms(world):
         reverse("instruments:fill", args=[pk, "knowledge_test", "pre"]),
         reverse("instruments:fill", args=[pk, "marmet_checklist", "post"]),
     }
+
+
+# ---------------------------------------------------------------- villages without signal
+
+
+def test_registration_page_lists_the_villages_of_her_kecamatan(client, world):
+    """Cached with the page, the list lets her pick a village by name offline; only public
+    reference data (Kemendagri codes and names), the villages of her facilities' kecamatan."""
+    _login(client, world.users["kader"])
+    html = client.get(reverse("mothers:register")).content.decode()
+    datalist = html.split('<datalist id="village-options">')[1].split("</datalist>")[0]
+    assert '<option value="35.23.12.2005">Tasikharjo, Jenu, Kabupaten Tuban</option>' in datalist
+    assert 'value="35.23.12.2016"' in datalist
+    assert "35.23.11.2001" not in datalist  # Tegalrejo, another kecamatan
+    assert "Siti" not in datalist
