@@ -21,13 +21,19 @@ from laktasi.accounts.models import User
 from laktasi.followups.selectors import task_list, visit_list
 from laktasi.instruments import registry
 from laktasi.instruments.models import Response
+from laktasi.materials.models import QAEntry
 from laktasi.mothers.selectors import mother_list, scope
 from laktasi.offline.identity import offline_enabled
 from laktasi.offline.models import OfflineFacility
 from laktasi.places.models import Facility
 from laktasi.places.selectors import facility_list
 from laktasi.programs.models import Program
-from laktasi.programs.selectors import attendance_list, enrollment_list, session_list
+from laktasi.programs.selectors import (
+    attendance_list,
+    enrollment_list,
+    program_list,
+    session_list,
+)
 
 SESSION_DAYS = 14  # session pages of today and the next two weeks
 # The forms of a session day, when the program names none of its own: the pre-test and the
@@ -136,10 +142,11 @@ def _stamp(qs: QuerySet, field: str = "updated_at") -> dict:
 
 
 def _fingerprint(user: User, urls: list[str]) -> str:
-    """Changes whenever a cached page could change: the URL list, any visit, mother or
-    response of her scope edited (updated_at) or added or removed, an attendance tick of her
-    upcoming sessions, the day and the language. A coarse gate: each page then answers 304
-    itself when its own content did not change (middleware.OfflinePageETagMiddleware)."""
+    """Changes when a cached page is likely to change: the URL list, any visit, mother,
+    response, enrolment, session, program or Q&A entry of her scope edited (updated_at),
+    added or removed, an attendance tick of her upcoming sessions, the day and the language.
+    A coarse gate for the automatic syncs (a sync she asks for skips it); each page then
+    answers 304 itself when its own content did not change (middleware.page_etag)."""
     ticks = attendance_list(user=user).filter(session__in=_upcoming_sessions(user))
     basis = [
         urls,
@@ -156,6 +163,9 @@ def _fingerprint(user: User, urls: list[str]) -> str:
             )
         ),  # fmt: skip
         _stamp(enrollment_list(user=user), "enrolled_at"),
+        _stamp(session_list(user=user)),
+        _stamp(program_list(user=user)),
+        _stamp(QAEntry.objects.all()),
         str(timezone.localdate()),
         translation.get_language(),
     ]

@@ -74,6 +74,16 @@ def test_bidan_syncs_only_her_chosen_posyandu_and_later_only_what_changed(
     assert "/materi/tanya-jawab/" in page.evaluate(CACHED_URLS)
     page.evaluate(IDLE)
 
+    # "Sinkron sekarang" with nothing changed asks every page again: all answer 304.
+    statuses.clear()
+    page.on("response", seen)
+    page.click('[data-offline-action="sync"]')
+    page.evaluate(IDLE)
+    page.remove_listener("response", seen)
+    pages = {url: status for url, status in statuses.items() if url != "/sinkron/"}
+    assert pages
+    assert set(pages.values()) == {304}
+
     # Without signal the cached registration form still offers the villages of her kecamatan.
     page.context.set_offline(True)
     page.goto(f"{base}/ibu/daftar/")

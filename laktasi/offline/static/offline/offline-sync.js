@@ -112,7 +112,9 @@
       if (!force && meta.checkedAt && Date.now() - meta.checkedAt < AUTO_SYNC_MS) { return null; }
       var headers = {};
       return caches.has(USER_PREFIX + USER).then(function (hasCache) {
-        if (meta.etag && hasCache && !expired(meta)) { headers["If-None-Match"] = meta.etag; }
+        // A sync she asks for checks every page (each unchanged one is a 304): the list's ETag
+        // is a coarse gate for the automatic syncs only.
+        if (!force && meta.etag && hasCache && !expired(meta)) { headers["If-None-Match"] = meta.etag; }
         return fetch(SYNC_URL, { credentials: "same-origin", headers: headers, redirect: "manual" });
       }).then(function (response) {
         if (response.status === 304) {
