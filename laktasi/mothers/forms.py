@@ -22,7 +22,7 @@ from laktasi.mothers.models import (
 )
 from laktasi.mothers.validators import normalize_nik, normalize_phone
 from laktasi.places.models import Facility, RegionLevel
-from laktasi.places.selectors import facility_list, region_get
+from laktasi.places.selectors import facility_list, region_get, villages_near
 
 # The consent text shown on the registration form; bump the version when its wording changes.
 CONSENT_TEXT_VERSION = "1"
@@ -136,6 +136,11 @@ class MotherForm(forms.ModelForm):
                 self.initial.setdefault("facility", first.pk)
                 self.initial.setdefault("village", first.village_id)
             self.initial.setdefault("parity", 1)
+
+    def nearby_villages(self):
+        """Villages of the kecamatan of her facilities, for the form's village list: offline
+        the search cannot run, and she picks from these (public reference data)."""
+        return villages_near(facilities=self.fields["facility"].queryset)
 
     def _write_only_identifiers(self) -> None:
         """Kader and coordinators may type a new NIK or phone but never read the stored one:

@@ -5,18 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from laktasi.offline.forms import OfflineFacilitiesForm
 from laktasi.offline.identity import cache_id, offline_enabled
-from laktasi.offline.selectors import sync_manifest
+from laktasi.offline.selectors import offline_facility_ids, sync_manifest
+from laktasi.offline.services import offline_facilities_set
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "offline"
 
@@ -82,6 +86,7 @@ def sync_view(request):
             "generated_at": timezone.now().isoformat(),
             "expires_days": settings.LAKTASI_OFFLINE_DAYS,
             "offline_page": reverse("offline:page"),
+            "facilities": manifest.facilities,
             "urls": manifest.urls,
         }
     )
@@ -93,3 +98,29 @@ def sync_view(request):
 def offline_page_view(request):
     """Shown by the service worker when a page was not cached (no personal data)."""
     return render(request, "offline/offline.html")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def facilities_view(request):
+    """Her choice of the facilities (posyandu) whose pages go on her phone."""
+    if not offline_enabled(request.user):
+        raise Http404
+    chosen = offline_facility_ids(user=request.user) or set()
+    form = OfflineFacilitiesForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        initial={"facilities": sorted(chosen)},
+    )
+    if request.method == "POST" and form.is_valid():
+        picked = [f.pk for f in form.cleaned_data["facilities"]]
+        try:
+            offline_facilities_set(user=request.user, facility_ids=picked)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved. The phone now syncs the pages of your choice."))
+            # The next page load syncs at once (offline-sync.js reads data-offline-resync).
+            return redirect(f"{reverse('offline:facilities')}?sinkron=1")
+    context = {"form": form, "resync": request.GET.get("sinkron") == "1"}
+    return render(request, "offline/facilities.html", context)

@@ -58,3 +58,16 @@ def facility_list(*, user: User) -> QuerySet[Facility]:
         )
     ids = facility_ids_for(user=user)
     return qs.filter(pk__in=ids or [])
+
+
+def villages_near(*, facilities: QuerySet[Facility], limit: int = 500) -> QuerySet[Region]:
+    """The villages of the kecamatan where ``facilities`` lie (public reference data): the
+    registration form lists them so that a village can be picked by name without signal."""
+    districts = Region.objects.filter(
+        level=RegionLevel.VILLAGE, code__in=facilities.values("village")
+    ).values("parent")
+    return (
+        Region.objects.filter(level=RegionLevel.VILLAGE, parent__in=districts)
+        .select_related("parent__parent")
+        .order_by("name", "code")[:limit]
+    )

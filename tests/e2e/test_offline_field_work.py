@@ -62,6 +62,8 @@ CACHED_URLS = """async () => {
   }
   return urls;
 }"""
+STATIC_URLS = """async () => (await (await caches.open("laktasi-static-v1")).keys())
+  .map((request) => new URL(request.url).pathname)"""
 
 
 def login(page, base: str, username: str) -> None:
@@ -121,6 +123,10 @@ def test_cadre_records_visits_offline_and_they_are_saved_once(world, visits, liv
     cached = page.evaluate(CACHED_URLS)
     assert f"/kunjungan/{first.pk}/catat/" in cached
     assert "/kunjungan/tugas/" in cached
+    # The page's three scripts are kept for offline use (a cached page needs all of them).
+    statics = page.evaluate(STATIC_URLS)
+    for script in ("offline-store", "offline-sync", "offline/offline."):
+        assert any(script in url for url in statics), script
 
     context.set_offline(True)
     record_offline(page, base, first)

@@ -1,5 +1,6 @@
-/* laktasi offline field work: sync of her scope, the queue of forms sent without signal, and
- * the privacy rules of a shared phone. Design and limits: docs/decisions/0008-offline.md.
+/* laktasi offline field work, part 3 of 3 (after offline-store.js and offline-sync.js): the
+ * queue of forms sent without signal, the status strip, and the privacy rules of a shared phone.
+ * Design and limits: docs/decisions/0008-offline.md.
  *
  * Declarative: a <form data-offline data-offline-key="<field>" data-offline-label="..."> is
  * queued in IndexedDB when the phone is offline; <field> (its idempotency key) gets a fresh
@@ -15,113 +16,25 @@
   "use strict";
 
   var body = document.body;
-  if (!body) { return; }
-  var USER = body.getAttribute("data-offline-user") || "";
-  var DAYS = parseInt(body.getAttribute("data-offline-days") || "3", 10);
-  var SYNC_URL = body.getAttribute("data-offline-sync") || "/sinkron/";
-  var SW_URL = body.getAttribute("data-offline-sw") || "/sw.js";
-  var DB_NAME = "laktasi-offline";
-  var USER_PREFIX = "laktasi-user-";
-  var STATIC_CACHE = "laktasi-static-v1";
-  var META_PATH = "/__laktasi/meta";
-  var DAY_MS = 24 * 3600 * 1000;
-  var AUTO_SYNC_MS = 5 * 60 * 1000;
-  var stringsEl = document.getElementById("offline-status");
-  var S = stringsEl ? JSON.parse(stringsEl.getAttribute("data-offline-strings") || "{}") : {};
-
-  function t(key, values) {
-    var text = S[key] || key;
-    return text.replace(/\{(\w+)\}/g, function (m, k) {
-      return values && Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
-    });
-  }
-
-  function uuid4() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
-  /* ------------------------------------------------------------------ IndexedDB */
-  var dbPromise = null;
-  function db() {
-    if (!dbPromise) {
-      dbPromise = new Promise(function (resolve, reject) {
-        var req = indexedDB.open(DB_NAME, 1);
-        req.onupgradeneeded = function () {
-          req.result.createObjectStore("queue", { keyPath: "key" });
-          req.result.createObjectStore("meta", { keyPath: "name" });
-        };
-        req.onsuccess = function () {
-          // Another tab deleting the database (logout) must not be blocked by this one.
-          req.result.onversionchange = function () { req.result.close(); dbPromise = null; };
-          resolve(req.result);
-        };
-        req.onerror = function () { reject(req.error); };
-      });
-    }
-    return dbPromise;
-  }
-
-  function store(name, mode, action) {
-    return db().then(function (conn) {
-      return new Promise(function (resolve, reject) {
-        var tx = conn.transaction(name, mode);
-        var req = action(tx.objectStore(name));
-        tx.oncomplete = function () { resolve(req ? req.result : undefined); };
-        tx.onerror = function () { reject(tx.error); };
-      });
-    });
-  }
-
-  function queueAll() {
-    return store("queue", "readonly", function (s) { return s.getAll(); }).then(function (items) {
-      return (items || []).filter(function (i) { return i.user === USER; })
-        .sort(function (a, b) { return a.created - b.created; });
-    });
-  }
-  function queuePut(item) { return store("queue", "readwrite", function (s) { return s.put(item); }); }
-  function queueDelete(key) { return store("queue", "readwrite", function (s) { return s["delete"](key); }); }
-  function metaGet() {
-    return store("meta", "readonly", function (s) { return s.get("state"); }).then(function (m) { return m || {}; });
-  }
-  function metaPut(meta) {
-    meta.name = "state";
-    return store("meta", "readwrite", function (s) { return s.put(meta); });
-  }
-
-  /* ------------------------------------------------------------------ privacy */
-  function deleteCaches(filter) {
-    if (!window.caches) { return Promise.resolve(); }
-    return caches.keys().then(function (keys) {
-      return Promise.all(keys.filter(filter).map(function (k) { return caches["delete"](k); }));
-    });
-  }
-
-  /* Everything this site keeps on the phone: every cache and the whole database. */
-  function wipeAll() {
-    var closing = dbPromise ? dbPromise.then(function (c) { c.close(); }).catch(function () {}) : Promise.resolve();
-    dbPromise = null;
-    return closing.then(function () {
-      return deleteCaches(function () { return true; });
-    }).then(function () {
-      return new Promise(function (resolve) {
-        var req = indexedDB.deleteDatabase(DB_NAME);
-        req.onsuccess = req.onerror = req.onblocked = function () { resolve(); };
-      });
-    });
-  }
-
-  function expired(meta) {
-    return !meta.syncedAt || Date.now() - meta.syncedAt > DAYS * DAY_MS;
-  }
+  var ns = window.laktasiOffline;
+  if (!body || !ns || !ns.runSync) { return; }
+  var USER = ns.config.USER;
+  var USER_PREFIX = ns.config.USER_PREFIX;
+  var SW_URL = ns.config.SW_URL;
+  var t = ns.t;
+  var uuid4 = ns.uuid4;
+  var queueAll = ns.queueAll;
+  var queuePut = ns.queuePut;
+  var queueDelete = ns.queueDelete;
+  var metaGet = ns.metaGet;
+  var metaPut = ns.metaPut;
+  var deleteCaches = ns.deleteCaches;
+  var wipeAll = ns.wipeAll;
+  var expired = ns.expired;
+  var sync = ns.runSync;
 
   /* ------------------------------------------------------------------ status panel */
   var panel = document.getElementById("offline-status");
-  var lastMeta = {};
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -157,8 +70,8 @@
     var net = panel.querySelector("[data-offline-net]");
     net.textContent = navigator.onLine ? t("online") : t("offline");
     net.className = "offline-net " + (navigator.onLine ? "is-online" : "is-offline");
-    panel.querySelector("[data-offline-synced]").textContent = lastMeta.syncedAt
-      ? t("synced", { when: new Date(lastMeta.syncedAt).toLocaleString() })
+    panel.querySelector("[data-offline-synced]").textContent = ns.state.lastMeta.syncedAt
+      ? t("synced", { when: new Date(ns.state.lastMeta.syncedAt).toLocaleString() })
       : t("never_synced");
     return queueAll().then(function (items) {
       var box = panel.querySelector("[data-offline-queue]");
@@ -178,107 +91,6 @@
     if (note) { note.textContent = text; note.hidden = false; }
   }
 
-  /* ------------------------------------------------------------------ sync */
-  function collectAssets(html, assets) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
-    doc.querySelectorAll("link[rel=stylesheet][href], script[src], link[rel~=icon][href]").forEach(function (n) {
-      var url = new URL(n.getAttribute("href") || n.getAttribute("src"), location.href);
-      if (url.origin === location.origin) { assets[url.pathname + url.search] = true; }
-    });
-  }
-
-  function cachePage(cache, url, assets) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
-      // Only a page rendered for this very user goes into her cache.
-      if (!response.ok || response.redirected || response.headers.get("X-Laktasi-Cache") !== USER) {
-        return null;
-      }
-      return response.clone().text().then(function (html) {
-        collectAssets(html, assets);
-        return cache.put(url, response);
-      });
-    });
-  }
-
-  function pool(items, size, worker) {
-    var index = 0;
-    function next() {
-      if (index >= items.length) { return Promise.resolve(); }
-      var item = items[index++];
-      return worker(item).catch(function () { return null; }).then(next);
-    }
-    var runners = [];
-    for (var i = 0; i < size; i++) { runners.push(next()); }
-    return Promise.all(runners);
-  }
-
-  function fillCache(data) {
-    var cacheName = USER_PREFIX + USER;
-    var assets = {};
-    return caches.open(cacheName).then(function (cache) {
-      var done = 0;
-      return pool(data.urls, 4, function (url) {
-        return cachePage(cache, url, assets).then(function () {
-          done += 1;
-          showNote(t("syncing", { done: done, total: data.urls.length }));
-        });
-      }).then(function () {
-        return caches.open(STATIC_CACHE).then(function (statics) {
-          var list = Object.keys(assets).concat([data.offline_page]);
-          return pool(list, 4, function (u) {
-            return statics.match(u).then(function (hit) { return hit || statics.add(u); });
-          });
-        });
-      }).then(function () {
-        // Pages that left her scope since the last sync leave the phone.
-        var keep = {};
-        data.urls.forEach(function (u) { keep[new URL(u, location.href).href] = true; });
-        keep[new URL(META_PATH, location.href).href] = true;
-        return cache.keys().then(function (requests) {
-          return Promise.all(requests.filter(function (r) { return !keep[r.url]; })
-            .map(function (r) { return cache["delete"](r); }));
-        });
-      }).then(function () {
-        return cache.put(META_PATH, new Response(JSON.stringify({ syncedAt: Date.now(), days: data.expires_days })));
-      });
-    });
-  }
-
-  var syncing = null;
-  function sync(force) {
-    if (!USER || !navigator.onLine || !window.caches) { return Promise.resolve(); }
-    if (syncing) { return syncing; }
-    syncing = metaGet().then(function (meta) {
-      if (!force && meta.checkedAt && Date.now() - meta.checkedAt < AUTO_SYNC_MS) { return null; }
-      var headers = {};
-      return caches.has(USER_PREFIX + USER).then(function (hasCache) {
-        if (meta.etag && hasCache && !expired(meta)) { headers["If-None-Match"] = meta.etag; }
-        return fetch(SYNC_URL, { credentials: "same-origin", headers: headers, redirect: "manual" });
-      }).then(function (response) {
-        if (response.status === 304) {
-          return caches.open(USER_PREFIX + USER).then(function (cache) {
-            return cache.put(META_PATH, new Response(JSON.stringify({ syncedAt: Date.now(), days: DAYS })));
-          }).then(function () { return { etag: meta.etag }; });
-        }
-        if (!response.ok) { return null; }
-        var etag = response.headers.get("ETag");
-        return response.json().then(function (data) {
-          if (data.user !== USER) { return null; }
-          return fillCache(data).then(function () { return { etag: etag }; });
-        });
-      }).then(function (result) {
-        var now = Date.now();
-        meta.checkedAt = now;
-        if (result) { meta.syncedAt = now; meta.etag = result.etag; meta.user = USER; }
-        lastMeta = meta;
-        return metaPut(meta).then(function () {
-          if (result) { showNote(t("sync_done")); }
-          return render();
-        });
-      });
-    }).catch(function () { return null; }).then(function () { syncing = null; });
-    return syncing;
-  }
 
   /* ------------------------------------------------------------------ queue */
   function csrfToken() {
@@ -491,7 +303,7 @@
       return meta;
     }).then(function (meta) {
       meta.user = USER;
-      lastMeta = meta;
+      ns.state.lastMeta = meta;
       return metaPut(meta);
     });
   }
@@ -517,17 +329,18 @@
 
   // Test and debugging hooks (no personal data): the state of the queue and sync.
   function idle() {
+    var syncing = ns.syncInFlight();
     if (!sending && !syncing) { return Promise.resolve(true); }
     return Promise.all([sending, syncing]).then(idle);
   }
 
-  window.laktasiOffline = {
-    sync: function () { return sync(true); },
-    send: sendQueue,
-    idle: idle,
-    queue: queueAll,
-    meta: metaGet
-  };
+  ns.render = render;
+  ns.showNote = showNote;
+  ns.sync = function () { return sync(true); };
+  ns.send = sendQueue;
+  ns.idle = idle;
+  ns.queue = queueAll;
+  ns.meta = metaGet;
 
   init();
 }());
