@@ -7,7 +7,10 @@ it would go into, so a page rendered for one user never lands in another user's 
 Each page of a field user carries an ETag: a hash of the page as rendered, without the parts
 that differ at every rendering (the CSRF token, one-time form keys). A sync sends the ETag of its cached copy
 (If-None-Match) and gets a 304 without the page when nothing on it changed. The page is
-rendered either way, so a page that changed is never kept stale.
+rendered either way, so a page that changed is never kept stale. Only the phone's sync
+(header ``X-Laktasi-Sync: 1``) gets a 304: an ordinary navigation always gets the whole page,
+because a browser revalidating its HTTP cache would otherwise reuse a stored copy's CSRF token
+(stale after a new login) and one-time form keys (a second entry would count as a repeat).
 """
 
 from __future__ import annotations
@@ -35,7 +38,12 @@ def page_etag(content: bytes) -> str:
     return '"p' + hashlib.sha256(stable).hexdigest()[:32] + '"'
 
 
+SYNC_HEADER = "X-Laktasi-Sync"
+
+
 def _matches(request, etag: str) -> bool:
+    if request.headers.get(SYNC_HEADER) != "1":
+        return False
     sent = request.headers.get("If-None-Match", "")
     return any(tag.strip().removeprefix("W/") == etag for tag in sent.split(","))
 

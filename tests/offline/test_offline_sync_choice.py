@@ -164,6 +164,9 @@ def test_facilities_page_is_for_field_workers_only(client, world):
 # ---------------------------------------------------------------- incremental sync
 
 
+SYNC = {"HTTP_X_LAKTASI_SYNC": "1"}  # the phone's sync (offline-sync.js cachePage)
+
+
 def _etags(client, urls):
     tags = {}
     for url in urls:
@@ -181,7 +184,7 @@ def test_unchanged_pages_answer_304_and_an_edited_mothers_pages_are_fetched_agai
     urls = client.get("/sinkron/").json()["urls"]
     tags = _etags(client, urls)
     for url in urls:
-        again = client.get(url, HTTP_IF_NONE_MATCH=tags[url])
+        again = client.get(url, HTTP_IF_NONE_MATCH=tags[url], **SYNC)
         assert again.status_code == 304, url
         assert again.content == b""
         assert again["ETag"] == tags[url]
@@ -189,7 +192,9 @@ def test_unchanged_pages_answer_304_and_an_edited_mothers_pages_are_fetched_agai
 
     mawar = world.mothers["mawar"]
     mother_update(mother=mawar, by=world.users["bidan"], full_name="Dewi Mawar Sari")
-    changed = {u for u in urls if client.get(u, HTTP_IF_NONE_MATCH=tags[u]).status_code == 200}
+    changed = {
+        u for u in urls if client.get(u, HTTP_IF_NONE_MATCH=tags[u], **SYNC).status_code == 200
+    }
     assert reverse("mothers:detail", args=[mawar.pk]) in changed
     assert _record_url(visits["mawar"]) in changed
     assert reverse("followups:baby", args=[visits["mawar"].baby_id]) in changed
@@ -199,6 +204,19 @@ def test_unchanged_pages_answer_304_and_an_edited_mothers_pages_are_fetched_agai
     assert reverse("mothers:detail", args=[melati.pk]) not in changed
     assert _record_url(visits["melati"]) not in changed
     assert "/materi/tanya-jawab/" not in changed
+
+
+def test_a_browser_revalidating_its_own_cache_always_gets_the_whole_page(client, world):
+    """Only the sync gets a 304: a browser's ordinary revalidation must receive a fresh CSRF
+    token and fresh one-time form keys, never its stored copy's."""
+    _login(client, world.users["kader"])
+    for url in ("/kunjungan/tugas/", reverse("mothers:register")):
+        first = client.get(url)
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 200, url
+        assert again.content
+        assert again["ETag"] == first["ETag"]
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **SYNC).status_code == 304
 
 
 def test_page_etag_ignores_only_the_csrf_token():

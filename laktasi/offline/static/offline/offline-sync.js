@@ -35,7 +35,8 @@
      keeps the copy and costs no page download. */
   function cachePage(cache, url, assets) {
     return cache.match(url, { ignoreVary: true }).then(function (old) {
-      var headers = {};
+      // X-Laktasi-Sync: only the sync may get a 304 (offline/middleware.py says why).
+      var headers = { "X-Laktasi-Sync": "1" };
       var tag = old && old.headers.get("ETag");
       if (tag) { headers["If-None-Match"] = tag; }
       return fetch(url, { credentials: "same-origin", headers: headers, cache: "no-store" })
