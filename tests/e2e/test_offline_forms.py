@@ -264,3 +264,37 @@ def test_online_submissions_leave_no_copy_behind(world, visit, live_server, new_
     page.evaluate(IDLE)
     assert page.evaluate(QUEUE_RAW) == []
     assert Consultation.objects.count() == 1
+
+
+def test_attendance_tick_failing_online_is_queued_and_later_ticks_keep_their_order(
+    world, live_server, new_page
+):
+    base = live_server.url
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    session = session_create(
+        program=world.program,
+        title="Sesi",
+        starts_at=timezone.make_aware(datetime.combine(tomorrow, time(9, 0))),
+        venue="Posyandu",
+        facilitator="Tim",
+    )
+    mother = world.mothers["melati"]
+    tick_url = re.compile(rf".*/program/sesi/{session.pk}/hadir/{mother.pk}/$")
+    page = new_page()
+    login(page, base, "kader")
+    synced(page, base)
+    page.goto(f"{base}/program/sesi/{session.pk}/")
+    page.route(tick_url, lambda route: route.abort("connectionreset"))
+    page.check(f"#present-{mother.pk}")
+    expect(page.locator("[data-offline-item]")).to_have_count(1)
+    expect(page.locator(f"#att-{mother.pk} [data-offline-pending-badge]")).to_have_text(WAITING)
+    assert not Attendance.objects.exists()
+    page.unroute(tick_url)
+
+    # The next tick of the row goes behind the waiting one; both are then sent, in order.
+    page.check(f"#companion-{mother.pk}")
+    expect(page.locator("[data-offline-item]")).to_have_count(0)
+    page.evaluate(IDLE)
+    attendance = Attendance.objects.get(session=session, mother=mother)
+    assert attendance.companion_present
+    expect(page.locator("[data-offline-pending-badge]")).to_have_count(0)

@@ -122,6 +122,7 @@
   /* ------------------------------------------------------------------ status panel */
   var panel = document.getElementById("offline-status");
   var lastMeta = {};
+  var queuedPaths = {};  // paths with entries still to send (htmx ticks keep their order)
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -170,6 +171,10 @@
       panel.querySelector("[data-offline-count]").textContent = t("queue_count", { n: items.length, waiting: waiting });
       box.hidden = items.length === 0;
       panel.setAttribute("data-queue-size", String(items.length));
+      queuedPaths = {};
+      items.forEach(function (i) {
+        if (i.state !== "conflict") { queuedPaths[new URL(i.url, location.href).pathname] = true; }
+      });
       document.dispatchEvent(new CustomEvent("laktasi-offline-queue", { detail: items }));
     });
   }
@@ -487,20 +492,46 @@
     return fields;
   }
 
-  function onHtmxRequest(event) {
-    var elt = event.detail && event.detail.elt;
+  function offlineHolder(elt) {
     var holder = elt && elt.closest ? elt.closest("[data-offline]") : null;
-    if (!USER || !holder || holder.tagName === "FORM" || navigator.onLine) { return; }
-    event.preventDefault();
+    return USER && holder && holder.tagName !== "FORM" ? holder : null;
+  }
+
+  function queueHtmx(holder, config) {
     var key = uuid4();
-    var fields = htmxFields(event.detail).filter(function (f) { return f[0] !== "submission_uuid"; });
+    var fields = htmxFields(config).filter(function (f) { return f[0] !== "submission_uuid"; });
     fields.push(["submission_uuid", key]);
-    var action = new URL(event.detail.path, location.href);
-    queuePut({
+    var action = new URL(config.path, location.href);
+    queuedPaths[action.pathname] = true;
+    return queuePut({
       key: key, user: USER, url: action.pathname + action.search, fields: fields,
       label: holder.getAttribute("data-offline-label") || document.title,
       created: Date.now(), state: "waiting", message: ""
-    }).then(render).then(function () { showNote(t("queued")); });
+    }).then(render).then(function () {
+      showNote(t("queued"));
+      // Online (a row with earlier ticks waiting): send once the current round is done.
+      if (navigator.onLine) { return Promise.resolve(sending).then(sendQueue); }
+      return null;
+    });
+  }
+
+  /* Without signal, or online while earlier ticks of the same row still wait in the queue
+     (they must reach the server in the order she made them): queued, not sent. */
+  function onHtmxRequest(event) {
+    var holder = offlineHolder(event.detail && event.detail.elt);
+    if (!holder) { return; }
+    var path = new URL(event.detail.path, location.href).pathname;
+    if (navigator.onLine && !queuedPaths[path]) { return; }
+    event.preventDefault();
+    queueHtmx(holder, event.detail);
+  }
+
+  /* Online but failing: the request got no answer (it may have reached the server; the replay
+     is then a "duplicate", the ticks being on record already). */
+  function onHtmxSendError(event) {
+    var detail = event.detail || {};
+    var holder = offlineHolder(detail.elt);
+    if (holder && detail.requestConfig) { queueHtmx(holder, detail.requestConfig); }
   }
 
   function onClick(event) {
@@ -554,6 +585,7 @@
     prepareForms();
     document.addEventListener("click", onClick);
     document.addEventListener("htmx:configRequest", onHtmxRequest);
+    document.addEventListener("htmx:sendError", onHtmxSendError);
     window.addEventListener("online", function () {
       render();
       sendQueue().then(function (sent) { return sync(sent > 0); });
