@@ -41,7 +41,7 @@ def test_attendance_rows_name_their_tick_url(kader, world):
     pk = world.mothers["melati"].pk
     page = kader.get(reverse("programs:session", args=[session.pk])).content.decode()
     tick = reverse("programs:attendance_toggle", args=[session.pk, pk])
-    assert f'<tr id="att-{pk}" data-offline-pending="{tick}">' in page
+    assert f'<td class="name" data-offline-pending="{tick}">' in page
 
 
 def test_mother_page_names_her_test_and_consultation_forms(kader, world):
