@@ -87,6 +87,8 @@ def _task_urls(user: User, chosen: set[int] | None) -> list[str]:
     mothers = sorted({v.baby.mother_id for v in visits})
     urls += [reverse("followups:baby", args=[pk]) for pk in babies]
     urls += [reverse("mothers:detail", args=[pk]) for pk in mothers]
+    # A home visit may end in a consultation: its form, queued offline like the visit.
+    urls += [reverse("programs:consultation_add", args=[pk]) for pk in mothers]
     return urls
 
 

@@ -17,6 +17,7 @@ STRINGS = {
     "state_error": _("not sent yet (server error): will be tried again"),
     "state_login": _("waiting: log in again"),
     "state_conflict": _("could not be saved"),
+    "state_submitted": _("sent, waiting for the server's answer"),
     "login_needed": _("Your login has ended. Log in again, then press “Send now”."),
     "server_error": _("The server could not take it now; it will be sent again."),
     "unavailable": _(
@@ -24,6 +25,9 @@ STRINGS = {
         "Tell the bidan, then remove this entry."
     ),
     "queued": _("No signal: saved on this phone, waiting to be sent."),
+    "sending_kept": _(
+        "Sending… A copy is kept on this phone: if the signal fails, it will be sent later."
+    ),
     "open": _("Open"),
     "remove": _("Remove"),
     "remove_confirm": _("Remove this entry from the phone? It will not be sent."),

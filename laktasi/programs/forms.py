@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laktasi.accounts.models import User
@@ -21,8 +24,16 @@ class EnrolForm(forms.Form):
         self.fields["program"].queryset = program_list(user=user).exclude(pk__in=already)
 
 
+# How far a phone's clock may be from the server's when it dates a consultation it queued.
+CLOCK_AHEAD = timedelta(days=1)
+QUEUE_AGE = timedelta(days=60)
+
+
 class ConsultationForm(IdempotencyMixin, forms.ModelForm):
     followup_date = day_field(_("Follow-up date"), required=False)
+    # The phone's time when she saved the form (offline.js fills inputs marked
+    # data-offline-now): a consultation sent from the queue days later keeps its own date.
+    recorded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Consultation
@@ -52,6 +63,21 @@ class ConsultationForm(IdempotencyMixin, forms.ModelForm):
         )
         if not self.is_bound and len(programs) == 1:
             self.initial.setdefault("program", programs[0].pk)
+
+    def clean_recorded_at(self):
+        """None (the server's time) when absent; never in the future: a phone clock a little
+        ahead gives the server's time, one far off (or a date before the queue could hold
+        it) is refused rather than written as a wrong date."""
+        value = self.cleaned_data.get("recorded_at")
+        if value is None:
+            return None
+        now = timezone.now()
+        if value > now + CLOCK_AHEAD or value < now - QUEUE_AGE:
+            raise forms.ValidationError(
+                _("The phone's clock is wrong: set the date and time of the phone, then fill "
+                  "in the consultation again.")
+            )  # fmt: skip
+        return min(value, now)
 
     def clean(self):
         data = super().clean()

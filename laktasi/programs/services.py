@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from laktasi.accounts.models import User
 from laktasi.core.idempotency import key_claim as idempotency_claim
@@ -178,6 +179,7 @@ def consultation_record(
     referral_needed: bool = False,
     referred_to: str = "",
     followup_date: date | None = None,
+    recorded_at: datetime | None = None,
     submission_uuid: uuid.UUID | str | None = None,
 ) -> tuple[Consultation, bool]:
     """Record a consultation; returns (consultation, created).
@@ -201,7 +203,33 @@ def consultation_record(
         referred_to=referred_to.strip() if referral_needed else "",
         followup_date=followup_date,
         recorded_by=recorded_by,
+        recorded_at=recorded_at or timezone.now(),
         submission_uuid=submission_uuid or uuid.uuid4(),
     )
     consultation.full_clean(validate_unique=False)
     return save_once(consultation)
+
+
+# The idempotency kind of a consultation: the form's token, from the web page or a phone's
+# offline queue, so a form sent both ways is saved once.
+CONSULTATION_KIND = "consultation_record"
+
+
+@transaction.atomic
+def consultation_record_once(*, key: uuid.UUID, **kwargs: Any) -> tuple[Consultation | None, bool]:
+    """Record a consultation at most once per idempotency ``key``; returns (row, created).
+
+    The key is also the consultation's ``submission_uuid`` and is claimed in
+    ``core.IdempotencyKey`` in the same transaction, so a replay days later (a phone's queue)
+    finds it. A known key returns the first consultation (None if it was erased since) with
+    ``created`` False. Refusals (restricted mother, consent withdrawn, a follow-up date before
+    the consultation) are ``consultation_record``'s ValidationErrors; the key stays unclaimed,
+    so a corrected entry can be sent again.
+    """
+    known = idempotency_lookup(key=key, kind=CONSULTATION_KIND)
+    if known is not None:
+        return Consultation.objects.filter(pk=known).first(), False
+    consultation, created = consultation_record(submission_uuid=key, **kwargs)
+    if not idempotency_claim(key=key, kind=CONSULTATION_KIND, object_pk=consultation.pk):
+        return consultation, False
+    return consultation, created

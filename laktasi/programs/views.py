@@ -6,6 +6,8 @@ JavaScript; htmx only saves a tick without reloading the page.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from laktasi.accounts.guards import require_personal_access
 from laktasi.core.forms import attach_errors
+from laktasi.core.idempotency import key_lookup as idempotency_lookup
 from laktasi.mothers.selectors import mother_get
 from laktasi.mothers.views import registration
 from laktasi.offline.outcome import offline_outcome, offline_requested
@@ -37,9 +40,10 @@ from laktasi.programs.selectors import (
     session_list,
 )
 from laktasi.programs.services import (
+    CONSULTATION_KIND,
     attendance_set,
     attendance_set_once,
-    consultation_record,
+    consultation_record_once,
     enrollment_add,
 )
 
@@ -233,33 +237,99 @@ def attendance_toggle_offline(request, pk: int, mother_pk: int):
 # ---------------------------------------------------------------------------- consultations
 
 
+def _consultation_kwargs(form: ConsultationForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "question": data["question"],
+        "advice": data["advice"],
+        "program": data.get("program"),
+        "session": data.get("session"),
+        "referral_needed": data.get("referral_needed", False),
+        "referred_to": data.get("referred_to", ""),
+        "followup_date": data.get("followup_date"),
+        "recorded_at": data.get("recorded_at"),
+    }
+
+
 @login_required
 def consultation_add_view(request, mother_pk: int):
     require_personal_access(request)
+    if request.method == "POST" and offline_requested(request):
+        return consultation_add_offline(request, mother_pk)
     mother = mother_get(user=request.user, pk=mother_pk)
     form = ConsultationForm(request.POST or None, user=request.user, mother=mother)
     if request.method == "POST" and form.is_valid():
-        # A double-submitted form carries the same token: the service returns the first save.
-        data = form.cleaned_data
+        # The form's token is its idempotency key: a double-submitted form, or a copy of it
+        # waiting in a phone's queue, saves once.
         try:
-            consultation, _created = consultation_record(
-                mother=mother,
-                recorded_by=request.user,
-                question=data["question"],
-                advice=data["advice"],
-                program=data.get("program"),
-                session=data.get("session"),
-                referral_needed=data.get("referral_needed", False),
-                referred_to=data.get("referred_to", ""),
-                followup_date=data.get("followup_date"),
-                submission_uuid=form.token,
-            )
+            consultation, _created = consultation_record_once(
+                key=uuid.UUID(form.token), mother=mother, recorded_by=request.user,
+                **_consultation_kwargs(form),
+            )  # fmt: skip
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, _("Consultation saved."))
+            if consultation is None:  # saved once, erased since
+                return redirect("mothers:detail", pk=mother.pk)
             return redirect("programs:consultation", pk=consultation.pk)
     return render(request, "programs/consultation_form.html", {"form": form, "mother": mother})
+
+
+CONSULTATION_UNAVAILABLE = gettext_lazy(
+    "You can no longer record a consultation for this mother: she may have restricted the "
+    "processing of her data, withdrawn her consent or moved. Tell the bidan, then remove this "
+    "entry."
+)
+CONSULTATION_INVALID = gettext_lazy(
+    "The server found an error in this consultation. Open the mother's page while online, add "
+    "the consultation again, then remove this entry."
+)
+
+
+def _consultation_url(consultation) -> str:
+    return reverse("programs:consultation", args=[consultation.pk]) if consultation else ""
+
+
+def consultation_add_offline(request, mother_pk: int):
+    """A consultation replayed from a phone's offline queue: JSON outcome
+    (laktasi.offline.outcome). Same form, same service as the page; only the answer differs."""
+    try:
+        key = UUIDField().clean(request.POST.get("form_token"))
+    except ValidationError as exc:
+        key, errors = None, {"form_token": exc.messages}
+    else:
+        errors = {"form_token": [_("This field is required.")]}
+    if not key:
+        return offline_outcome(
+            "invalid", reason="invalid", message=CONSULTATION_INVALID, errors=errors
+        )
+    known = idempotency_lookup(key=key, kind=CONSULTATION_KIND)
+    if known is not None:
+        return offline_outcome("duplicate", url=reverse("programs:consultation", args=[known]))
+    try:
+        mother = mother_get(user=request.user, pk=mother_pk)
+    except Http404:
+        return offline_outcome("conflict", reason="unavailable", message=CONSULTATION_UNAVAILABLE)
+    form = ConsultationForm(request.POST, user=request.user, mother=mother)
+    if not form.is_valid():
+        return offline_outcome(
+            "invalid", reason="invalid", message=CONSULTATION_INVALID, errors=form.errors
+        )
+    try:
+        consultation, created = consultation_record_once(
+            key=key, mother=mother, recorded_by=request.user, **_consultation_kwargs(form)
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):  # a field the form could not check (dates)
+            attach_errors(form, exc)
+            return offline_outcome(
+                "invalid", reason="invalid", message=CONSULTATION_INVALID, errors=form.errors
+            )
+        # Restricted or consent withdrawn: said without her data.
+        return offline_outcome("conflict", reason="unavailable", message=CONSULTATION_UNAVAILABLE)
+    outcome = "created" if created else "duplicate"
+    return offline_outcome(outcome, url=_consultation_url(consultation))
 
 
 @login_required

@@ -101,3 +101,15 @@ def test_sync_lists_post_test_forms_of_the_coming_sessions_mothers(client, world
     assert b'data-offline-key="form_token"' in page.content
     _login(client, world.users["kader_mawar"])
     assert form not in client.get("/sinkron/").json()["urls"]
+
+
+def test_post_test_saved_online_is_a_duplicate_when_its_kept_copy_arrives(client, world):
+    """A form submitted online keeps a copy in the phone's queue (sent at the next page load):
+    the copy of a saved post-test is answered "duplicate", never a conflict or a second one."""
+    _login(client, world.users["kader"])
+    data = _post_test(world)
+    assert client.post(_url(world), data).status_code == 302
+    reply = client.post(_url(world), data, **OFFLINE)
+    assert reply.status_code == 200
+    assert reply.json()["outcome"] == "duplicate"
+    assert Response.objects.filter(instrument_id="knowledge_test", timepoint="post").count() == 1

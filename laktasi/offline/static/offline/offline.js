@@ -35,6 +35,7 @@
 
   /* ------------------------------------------------------------------ status panel */
   var panel = document.getElementById("offline-status");
+  var queuedPaths = {};  // paths with entries still to send (htmx ticks keep their order)
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -83,6 +84,11 @@
       panel.querySelector("[data-offline-count]").textContent = t("queue_count", { n: items.length, waiting: waiting });
       box.hidden = items.length === 0;
       panel.setAttribute("data-queue-size", String(items.length));
+      queuedPaths = {};
+      items.forEach(function (i) {
+        if (i.state !== "conflict") { queuedPaths[new URL(i.url, location.href).pathname] = true; }
+      });
+      document.dispatchEvent(new CustomEvent("laktasi-offline-queue", { detail: items }));
     });
   }
 
@@ -99,20 +105,25 @@
     try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
   }
 
-  function queueForm(form) {
+  function formEntry(form, submitter, state) {
     var keyName = form.getAttribute("data-offline-key");
     var fields = [];
-    new FormData(form).forEach(function (value, name) {
+    var data;
+    try { data = new FormData(form, submitter || undefined); } catch (e) { data = new FormData(form); }
+    data.forEach(function (value, name) {
       if (name !== "csrfmiddlewaretoken" && typeof value === "string") { fields.push([name, value]); }
     });
     var key = keyName && form.elements[keyName] ? form.elements[keyName].value : uuid4();
     var action = new URL(form.getAttribute("action") || location.href, location.href);
-    var item = {
+    return {
       key: key, user: USER, url: action.pathname + action.search, fields: fields,
       label: form.getAttribute("data-offline-label") || document.title,
-      created: Date.now(), state: "waiting", message: ""
+      created: Date.now(), state: state, message: ""
     };
-    return queuePut(item).then(function () {
+  }
+
+  function queueForm(form, submitter) {
+    return queuePut(formEntry(form, submitter, "waiting")).then(function () {
       var next = form.getAttribute("data-offline-next");
       if (next) { location.href = next; } else { location.reload(); }
     });
@@ -171,7 +182,8 @@
 
   function sendAll() {
     return queueAll().then(function (items) {
-      var todo = items.filter(function (i) { return i.state !== "conflict"; });
+      // A copy of a form being submitted online waits for that page's answer (settleSubmitted).
+      var todo = items.filter(function (i) { return i.state !== "conflict" && i.state !== "submitted"; });
       var sent = 0;
       function next(i) {
         if (i >= todo.length || !navigator.onLine) { return Promise.resolve(); }
@@ -205,13 +217,55 @@
       String(today.getDate()).padStart(2, "0");
     document.querySelectorAll("form[data-offline]").forEach(function (form) {
       var keyName = form.getAttribute("data-offline-key");
-      if (keyName && form.elements[keyName]) { form.elements[keyName].value = uuid4(); }
+      if (keyName && form.elements[keyName]) {
+        if (form.elements[keyName].value) { renderedKeys[form.elements[keyName].value] = true; }
+        form.elements[keyName].value = uuid4();
+      }
       var rendered = form.getAttribute("data-rendered-on");
       form.querySelectorAll("input[data-offline-today]").forEach(function (input) {
         // Only forward: a page cached on an earlier day. (A phone clock behind the server's
         // day, e.g. a test browser on UTC, must never move a date back.)
         if (rendered && rendered < iso && input.value === rendered) { input.value = iso; }
       });
+    });
+  }
+
+  /* Inputs marked data-offline-now get the phone's time when she saves (the time a queued
+     consultation was made, not the day it reaches the server). */
+  function stampNow(form) {
+    var now = new Date().toISOString();
+    form.querySelectorAll("input[data-offline-now]").forEach(function (input) { input.value = now; });
+  }
+
+  /* Online, a data-offline form keeps a copy in the queue (state "submitted") before it is
+     submitted as usual: if the connection fails on the way (the phone says "online" but
+     nothing gets through), the copy is sent later; if the submission went through, the copy
+     is answered "duplicate" (its idempotency key) and removed. */
+  function submitKeepingCopy(form, submitter) {
+    var done = false;
+    function submit() {
+      if (done) { return; }
+      done = true;
+      form.setAttribute("data-offline-submitting", "");
+      showNote(t("sending_kept"));
+      if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+    }
+    // The copy never delays or blocks the submission itself (a broken IndexedDB included).
+    setTimeout(submit, 1500);
+    queuePut(formEntry(form, submitter, "submitted")).then(submit, submit);
+  }
+
+  /* Copies of forms submitted online, found at the next page load: a form the server rendered
+     again with the same key came back with its errors (nothing saved: the copy goes); any
+     other is sent (a "duplicate" if the submission had gone through). */
+  var renderedKeys = {};
+  function settleSubmitted() {
+    return queueAll().then(function (items) {
+      return Promise.all(items.filter(function (i) { return i.state === "submitted"; }).map(function (item) {
+        if (renderedKeys[item.key]) { return queueDelete(item.key); }
+        item.state = "waiting";
+        return queuePut(item);
+      }));
     });
   }
 
@@ -225,9 +279,11 @@
       });
       return;
     }
-    if (!USER || !form.hasAttribute("data-offline") || navigator.onLine) { return; }
+    if (!USER || !form.hasAttribute("data-offline")) { return; }
+    if (form.hasAttribute("data-offline-submitting")) { return; }  // the copy is kept: submit
     event.preventDefault();
-    queueForm(form);
+    stampNow(form);
+    if (navigator.onLine) { submitKeepingCopy(form, event.submitter); } else { queueForm(form, event.submitter); }
   }
 
   /* An htmx request inside an element marked data-offline (e.g. an attendance row), made
@@ -248,20 +304,46 @@
     return fields;
   }
 
-  function onHtmxRequest(event) {
-    var elt = event.detail && event.detail.elt;
+  function offlineHolder(elt) {
     var holder = elt && elt.closest ? elt.closest("[data-offline]") : null;
-    if (!USER || !holder || holder.tagName === "FORM" || navigator.onLine) { return; }
-    event.preventDefault();
+    return USER && holder && holder.tagName !== "FORM" ? holder : null;
+  }
+
+  function queueHtmx(holder, config) {
     var key = uuid4();
-    var fields = htmxFields(event.detail).filter(function (f) { return f[0] !== "submission_uuid"; });
+    var fields = htmxFields(config).filter(function (f) { return f[0] !== "submission_uuid"; });
     fields.push(["submission_uuid", key]);
-    var action = new URL(event.detail.path, location.href);
-    queuePut({
+    var action = new URL(config.path, location.href);
+    queuedPaths[action.pathname] = true;
+    return queuePut({
       key: key, user: USER, url: action.pathname + action.search, fields: fields,
       label: holder.getAttribute("data-offline-label") || document.title,
       created: Date.now(), state: "waiting", message: ""
-    }).then(render).then(function () { showNote(t("queued")); });
+    }).then(render).then(function () {
+      showNote(t("queued"));
+      // Online (a row with earlier ticks waiting): send once the current round is done.
+      if (navigator.onLine) { return Promise.resolve(sending).then(sendQueue); }
+      return null;
+    });
+  }
+
+  /* Without signal, or online while earlier ticks of the same row still wait in the queue
+     (they must reach the server in the order she made them): queued, not sent. */
+  function onHtmxRequest(event) {
+    var holder = offlineHolder(event.detail && event.detail.elt);
+    if (!holder) { return; }
+    var path = new URL(event.detail.path, location.href).pathname;
+    if (navigator.onLine && !queuedPaths[path]) { return; }
+    event.preventDefault();
+    queueHtmx(holder, event.detail);
+  }
+
+  /* Online but failing: the request got no answer (it may have reached the server; the replay
+     is then a "duplicate", the ticks being on record already). */
+  function onHtmxSendError(event) {
+    var detail = event.detail || {};
+    var holder = offlineHolder(detail.elt);
+    if (holder && detail.requestConfig) { queueHtmx(holder, detail.requestConfig); }
   }
 
   function onClick(event) {
@@ -315,12 +397,22 @@
     prepareForms();
     document.addEventListener("click", onClick);
     document.addEventListener("htmx:configRequest", onHtmxRequest);
+    document.addEventListener("htmx:sendError", onHtmxSendError);
     window.addEventListener("online", function () {
       render();
       sendQueue().then(function (sent) { return sync(sent > 0); });
     });
     window.addEventListener("offline", render);
-    checkOwner().then(render).then(function () {
+    // Back from the browser's error page after a failed submission (a page from the
+    // back/forward cache does not load again): its copy is settled and sent like at a load.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) { return; }
+      document.querySelectorAll("form[data-offline-submitting]").forEach(function (form) {
+        form.removeAttribute("data-offline-submitting");
+      });
+      settleSubmitted().then(render).then(sendQueue).catch(function () { return render(); });
+    });
+    checkOwner().then(settleSubmitted).then(render).then(function () {
       return sendQueue();
     }).then(function (sent) {
       return sync(sent > 0);
