@@ -56,6 +56,10 @@ OFFLINE_UNAVAILABLE = gettext_lazy(
     "You can no longer open this mother's record: she may have restricted the processing of "
     "her data, withdrawn her consent or moved. Tell the bidan, then remove this entry."
 )
+OFFLINE_FORM_CHANGED = gettext_lazy(
+    "This form has changed since this entry was saved on the phone. Open the form again while "
+    "online, enter it anew, then remove this entry."
+)
 OFFLINE_INVALID = gettext_lazy(
     "The server found an error in this entry. Open the form again while online, enter it "
     "anew, then remove this entry."
@@ -240,6 +244,9 @@ def fill_offline(request, mother_pk: int, instrument_id: str, timepoint: str):
     definition = definition_or_404(instrument_id)
     if timepoint not in Timepoint.values or definition.kind not in WEB_KINDS:
         raise Http404
+    if request.POST.get("instrument_version") != definition.version:
+        # Answers are keyed by item: under another version they could mean something else.
+        return offline_outcome("conflict", reason="form_changed", message=OFFLINE_FORM_CHANGED)
     programs = mother_programs(request.user, mother)
     form = RecordForm(
         request.POST, definition=definition, mother=mother, timepoint=timepoint,

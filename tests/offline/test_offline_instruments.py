@@ -27,6 +27,7 @@ def _post_test(world, key=None) -> dict:
         "collected_on": timezone.localdate().isoformat(),
         "program": str(world.program.pk),
         "form_token": str(key or uuid.uuid4()),
+        "instrument_version": registry.get("knowledge_test").version,
     }
     for item in registry.get("knowledge_test").items:
         data[f"q_{item.id}"] = "true" if item.key else "false"
@@ -99,6 +100,8 @@ def test_sync_lists_post_test_forms_of_the_coming_sessions_mothers(client, world
     page = client.get(form)
     assert page.status_code == 200
     assert b'data-offline-key="form_token"' in page.content
+    version = registry.get("knowledge_test").version
+    assert f'name="instrument_version" value="{version}"'.encode() in page.content
     _login(client, world.users["kader_mawar"])
     assert form not in client.get("/sinkron/").json()["urls"]
 
@@ -113,3 +116,21 @@ def test_post_test_saved_online_is_a_duplicate_when_its_kept_copy_arrives(client
     assert reply.status_code == 200
     assert reply.json()["outcome"] == "duplicate"
     assert Response.objects.filter(instrument_id="knowledge_test", timepoint="post").count() == 1
+
+
+def test_a_test_filled_on_an_older_version_of_the_form_is_a_conflict_not_saved(client, world):
+    """Answers are keyed by item: under another version of the form they could mean something
+    else, so an entry made on an older (or unknown) version is never scored."""
+    _login(client, world.users["kader"])
+    for version in ("0.9-old", None):
+        data = _post_test(world)
+        if version is None:
+            del data["instrument_version"]
+        else:
+            data["instrument_version"] = version
+        answer = client.post(_url(world), data, **OFFLINE)
+        assert answer.status_code == 409
+        assert answer.json()["reason"] == "form_changed"
+        assert "Buka lagi formulirnya" in answer.json()["message"]
+    assert not Response.objects.filter(instrument_id="knowledge_test", timepoint="post").exists()
+    assert client.post(_url(world), _post_test(world), **OFFLINE).status_code == 201
