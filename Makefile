@@ -42,7 +42,8 @@ messages: install
 	else echo "gettext not installed: using the committed .mo files"; fi
 
 # Style and architecture: ruff (incl. complexity <= 10, C90), the import contracts in
-# pyproject.toml (stats pure, apps layered, no cycles: lint-imports) and mypy --strict on stats.
+# pyproject.toml (stats pure, apps layered, no cycles: lint-imports) and mypy --strict on stats
+# and the other modules without Django ([tool.mypy] files).
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -21,4 +21,4 @@ def neutralise(value: Any) -> Any:
 
 def safe_text(value: Any) -> str:
     """Any value as spreadsheet-safe text."""
-    return neutralise(str(value))
+    return str(neutralise(str(value)))

@@ -150,7 +150,9 @@ def sort_codes(codes: Iterable[str]) -> list[str]:
     return sorted(unique, key=lambda c: order[alert_level(c)])
 
 
-def visit_alert_codes(visit: VisitFacts, *, birth_weight_g: int | None, rules: WeightRules):
+def visit_alert_codes(
+    visit: VisitFacts, *, birth_weight_g: int | None, rules: WeightRules
+) -> list[str]:
     """Danger-sign and weight/nappy alerts raised by one done visit."""
     codes = [p for p in visit.problems if p in DANGER_SIGNS]
     if (
@@ -173,7 +175,8 @@ def visit_alert_codes(visit: VisitFacts, *, birth_weight_g: int | None, rules: W
 
 def _latest_done(visits: Sequence[VisitFacts]) -> list[VisitFacts]:
     done = [v for v in visits if v.done_on is not None]
-    return sorted(done, key=lambda v: v.done_on)  # stable: same-day visits keep their order
+    # stable: same-day visits keep their order (date.min never used: all are done)
+    return sorted(done, key=lambda v: v.done_on or date.min)
 
 
 def _feeding_codes(done: Sequence[VisitFacts]) -> list[str]:
@@ -206,11 +209,13 @@ def baby_alert_codes(facts: BabyFacts, *, today: date, rules: WeightRules) -> li
         )
         if (set(last.problems) & facts.referral_problems) - DANGER_SIGNS:
             codes.append("referral")
-    weighed = [v for v in done if v.weight_g is not None and v.age_days is not None]
+    weighed = [
+        (v.weight_g, v.age_days) for v in done if v.weight_g is not None and v.age_days is not None
+    ]
     if weighed:
-        w = weighed[-1]
+        weight_g, age_days = weighed[-1]
         alert = weight_alert(
-            birth_weight_g=facts.birth_weight_g, weight_g=w.weight_g, age_days=w.age_days,
+            birth_weight_g=facts.birth_weight_g, weight_g=weight_g, age_days=age_days,
             rules=rules,
         )  # fmt: skip
         if alert:

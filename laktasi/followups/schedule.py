@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class ContactDates:
     window_end: date
 
 
-def contact_dates(birth_date: date, contacts: Iterable[Mapping]) -> list[ContactDates]:
+def contact_dates(birth_date: date, contacts: Iterable[Mapping[str, Any]]) -> list[ContactDates]:
     """The due date and window of every contact, numbered from 1 in plan order."""
     out = []
     for number, contact in enumerate(contacts, start=1):

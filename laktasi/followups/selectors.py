@@ -36,12 +36,34 @@ UPCOMING_DAYS = 14  # "coming up": windows opening in the next two weeks
 MISSED_VISIBLE_DAYS = 60  # a missed window stays on the list this long
 
 
-def visit_list(*, user: User) -> QuerySet[Visit]:
-    return scope(
+def visit_list(
+    *,
+    user: User,
+    baby: int | None = None,
+    mother: int | None = None,
+    done: bool | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+) -> QuerySet[Visit]:
+    """Visits of the babies of mothers in the user's scope, optionally only one baby's or one
+    mother's (ids), done or still open, or due in a range of days (inclusive). A filter only
+    narrows the scope: another user's baby gives no visits, never an error that says it exists."""
+    qs = scope(
         Visit.objects.select_related("baby__mother__facility", "recall"),
         user=user,
         prefix="baby__mother__",
     )
+    if baby is not None:
+        qs = qs.filter(baby_id=baby)
+    if mother is not None:
+        qs = qs.filter(baby__mother_id=mother)
+    if done is not None:
+        qs = qs.filter(done_on__isnull=not done)
+    if due_from is not None:
+        qs = qs.filter(due_date__gte=due_from)
+    if due_to is not None:
+        qs = qs.filter(due_date__lte=due_to)
+    return qs
 
 
 def visit_get(*, user: User, pk: int | str) -> Visit:

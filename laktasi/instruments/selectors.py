@@ -11,7 +11,12 @@ from laktasi.instruments.models import Response
 from laktasi.mothers.selectors import scope
 
 
-def response_list(*, user: User, program=None, mother=None, instrument_id: str = "") -> QuerySet:
+def response_list(
+    *, user: User, program=None, mother=None, instrument_id: str = "", timepoint: str = ""
+) -> QuerySet:
+    """Responses about mothers in the user's scope, optionally only one program's, one
+    mother's (an instance or an id), one instrument's or one timepoint's. A filter only
+    narrows the scope."""
     qs = scope(
         Response.objects.select_related("mother", "program", "session"),
         user=user,
@@ -23,6 +28,8 @@ def response_list(*, user: User, program=None, mother=None, instrument_id: str =
         qs = qs.filter(mother=mother)
     if instrument_id:
         qs = qs.filter(instrument_id=instrument_id)
+    if timepoint:
+        qs = qs.filter(timepoint=timepoint)
     return qs
 
 

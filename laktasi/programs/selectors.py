@@ -12,8 +12,14 @@ from laktasi.places.selectors import facility_ids_for
 from laktasi.programs.models import Attendance, Consultation, Enrollment, Program, Session
 
 
-def program_list(*, user: User) -> QuerySet[Program]:
-    """Programs the user may open. Viewers see every program, but only its aggregates."""
+def program_list(*, user: User, kind: str = "") -> QuerySet[Program]:
+    """Programs the user may open, optionally only one kind. Viewers see every program, but
+    only its aggregates."""
+    qs = _programs_visible(user)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def _programs_visible(user: User) -> QuerySet[Program]:
     qs = Program.objects.select_related("facility__village")
     if not user.is_authenticated or not user.is_active:
         return qs.none()
@@ -34,9 +40,11 @@ def program_get(*, user: User, pk: int | str) -> Program:
         raise Http404("program not found") from exc
 
 
-def session_list(*, user: User, program: Program | None = None) -> QuerySet[Session]:
+def session_list(*, user: User, program: Program | int | None = None) -> QuerySet[Session]:
+    """Sessions of the programs the user may open, optionally one program's (an instance or
+    an id; a program out of scope gives no sessions)."""
     qs = Session.objects.filter(program__in=program_list(user=user)).select_related("program")
-    return qs.filter(program=program) if program else qs
+    return qs.filter(program=program) if program is not None else qs
 
 
 def session_get(*, user: User, pk: int | str) -> Session:
@@ -46,10 +54,15 @@ def session_get(*, user: User, pk: int | str) -> Session:
         raise Http404("session not found") from exc
 
 
-def enrollment_list(*, user: User, program: Program | None = None) -> QuerySet[Enrollment]:
-    """Enrolments of mothers the user may see (names are personal data)."""
+def enrollment_list(
+    *, user: User, program: Program | None = None, mother=None
+) -> QuerySet[Enrollment]:
+    """Enrolments of mothers the user may see (names are personal data), optionally one
+    program's or one mother's."""
     qs = scope(Enrollment.objects.select_related("mother", "program"), user=user, prefix="mother__")
     qs = qs.filter(program__in=program_list(user=user))
+    if mother is not None:
+        qs = qs.filter(mother=mother)
     return qs.filter(program=program) if program else qs
 
 

@@ -20,7 +20,7 @@ from laktasi.reports.document import RawData, Variable
 from laktasi.reports.labels import AGE_GROUPS, age_group, choice_labels
 
 if TYPE_CHECKING:  # pragma: no cover
-    from laktasi.reports.analyses import ReportBuilder
+    from laktasi.reports.analyses.common import ReportContext
 
 TIMEPOINTS = (("pre", 1), ("post", 2))
 
@@ -31,7 +31,7 @@ def _coded(name: str, label: str, choices: list[tuple[str, str]]) -> tuple[Varia
     return Variable(name, label, "int", labels), codes
 
 
-def raw_data(builder: ReportBuilder) -> RawData:
+def raw_data(ctx: ReportContext) -> RawData:
     ages = [(k, str(v)) for k, v in AGE_GROUPS]
     variables = [
         Variable("id", _("random pseudonym, new in every export"), "string"),
@@ -57,7 +57,7 @@ def raw_data(builder: ReportBuilder) -> RawData:
         ),
     ]
     outcome_vars: list[tuple[Variable, Any]] = []
-    for inst in builder.instruments:
+    for inst in ctx.instruments:
         if inst.kind not in ("knowledge", "smoothness", "checklist", "likert"):
             continue  # interviews have no score; recalls belong to follow-up visits
         if inst.kind == "likert":
@@ -82,7 +82,7 @@ def raw_data(builder: ReportBuilder) -> RawData:
                 ("score", None),
             )
         )
-        cats = builder.categories(inst)[::-1]
+        cats = ctx.categories(inst)[::-1]
         if cats:
             var, codes = _coded(
                 f"{inst.id}_cat", _("%(title)s: category") % {"title": inst.title}, cats
@@ -90,13 +90,13 @@ def raw_data(builder: ReportBuilder) -> RawData:
             outcome_vars.append((var, ("cat", codes)))
     variables += [v for v, _spec in outcome_vars]
     index = {
-        (inst.id, tp): builder.responses(inst.id, tp)
-        for inst in builder.instruments
+        (inst.id, tp): ctx.responses(inst.id, tp)
+        for inst in ctx.instruments
         for tp, _n in TIMEPOINTS
     }
     rows = []
-    pseudonyms = fresh_pseudonyms(len(builder.ds.mothers))
-    for m, pseudonym in zip(builder.ds.mothers, pseudonyms, strict=True):
+    pseudonyms = fresh_pseudonyms(len(ctx.ds.mothers))
+    for m, pseudonym in zip(ctx.ds.mothers, pseudonyms, strict=True):
         base = [
             pseudonym,
             None,

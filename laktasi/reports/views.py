@@ -11,8 +11,7 @@ from laktasi.accounts import policy
 from laktasi.core.concurrency import limit_concurrent
 from laktasi.jobs.files import file_deliver
 from laktasi.programs.selectors import session_list
-from laktasi.reports.exporters import FORMATS
-from laktasi.reports.exporters import html as html_exporter
+from laktasi.reports.exporters import FORMATS, render_page_body
 from laktasi.reports.forms import PooledForm, ReportForm
 from laktasi.reports.generated import pooled_params
 from laktasi.reports.pooled.analysis import PoolingRefused
@@ -40,7 +39,7 @@ def program_report_view(request, pk: int):
         formats=[f for f in ("web", *FORMATS) if policy.may_export_format(request.user, f)],
         initial={"lang": translation.get_language() or "id"},
     )
-    context = {"program": program, "form": form, "sections": None}
+    context = {"program": program, "form": form, "report_body": ""}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         chosen = [s.pk for s in data["sessions"]] or None
@@ -56,10 +55,8 @@ def program_report_view(request, pk: int):
             include_quotes=data.get("quotes", False),
             user=request.user,
         )
-        with translation.override(report.lang):
-            context.update(
-                report=report, sections=html_exporter.sections_context(report, images=True)
-            )
+        # The page embeds the HTML exporter's body: the same interface as every download.
+        context.update(report=report, report_body=render_page_body(report))
     return render(request, "reports/program_report.html", context)
 
 
@@ -76,7 +73,7 @@ def pooled_view(request):
                      "test": "knha", "format": "web", "outcome": "knowledge_test:score"},
             **pooled_form_choices(programs=visible, lang=translation.get_language() or "id"),
         )  # fmt: skip
-    context = {"form": form, "sections": None, "refusal": "", "n_visible": visible.count()}
+    context = {"form": form, "report_body": "", "refusal": "", "n_visible": visible.count()}
     if not (form.is_bound and form.is_valid()):
         return render(request, "reports/pooled.html", context)
     data = form.cleaned_data
@@ -100,10 +97,5 @@ def pooled_view(request):
             context["refusal"] = refusal_message(exc)
     if context["refusal"]:
         return render(request, "reports/pooled.html", context)
-    with translation.override(report.lang):
-        context.update(
-            report=report,
-            analysis=analysis,
-            sections=html_exporter.sections_context(report, images=True),
-        )
+    context.update(report=report, analysis=analysis, report_body=render_page_body(report))
     return render(request, "reports/pooled.html", context)

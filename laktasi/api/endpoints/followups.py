@@ -118,18 +118,9 @@ def visits(
     due_from: date | None = None,
     due_to: date | None = None,
 ):
-    qs = visit_list(user=request.user).order_by("due_date", "pk")
-    if baby is not None:
-        qs = qs.filter(baby_id=baby)
-    if mother is not None:
-        qs = qs.filter(baby__mother_id=mother)
-    if done is not None:
-        qs = qs.filter(done_on__isnull=not done)
-    if due_from is not None:
-        qs = qs.filter(due_date__gte=due_from)
-    if due_to is not None:
-        qs = qs.filter(due_date__lte=due_to)
-    return qs
+    return visit_list(
+        user=request.user, baby=baby, mother=mother, done=done, due_from=due_from, due_to=due_to
+    ).order_by("due_date", "pk")
 
 
 @router.get("/visits/{visit_id}", response=VisitOut, summary="One visit")

@@ -177,14 +177,13 @@ def responses(
     instrument: str = Query("", max_length=64),
     timepoint: str = Query("", max_length=10),
 ):
-    qs = response_list(user=request.user, instrument_id=instrument).order_by("collected_at", "pk")
-    if mother is not None:
-        qs = qs.filter(mother_id=mother)
-    if program is not None:
-        qs = qs.filter(program_id=program)
-    if timepoint:
-        qs = qs.filter(timepoint=timepoint)
-    return qs
+    return response_list(
+        user=request.user,
+        mother=mother,
+        program=program,
+        instrument_id=instrument,
+        timepoint=timepoint,
+    ).order_by("collected_at", "pk")
 
 
 @router.get("/responses/{response_id}", response=ResponseOut, summary="One response")

@@ -8,8 +8,8 @@ from ninja.pagination import paginate
 
 from laktasi.api.pagination import Page
 from laktasi.api.types import Id
+from laktasi.places import selectors as places
 from laktasi.places.models import Region
-from laktasi.places.selectors import facility_list
 
 router = Router(tags=["places"])
 
@@ -53,20 +53,12 @@ def region_list(
     search: str = "",
 ):
     """Regions by parent code, level (1 province … 4 village) or name/code prefix."""
-    qs = Region.objects.order_by("code")
-    if parent:
-        qs = qs.filter(parent_id=parent)
-    if level is not None:
-        qs = qs.filter(level=level)
-    if search.strip():
-        text = search.strip()
-        qs = qs.filter(code__startswith=text) | qs.filter(name__istartswith=text)
-    return qs
+    return places.region_list(parent=parent, level=level, search=search).order_by("code")
 
 
 @router.get("/regions/{code}", response=RegionOut, summary="One region")
 def region_detail(request, code: str):
-    region = Region.objects.filter(code=code).first()
+    region = places.region_get(code=code)
     if region is None:
         raise Http404
     return region
@@ -76,17 +68,11 @@ def region_detail(request, code: str):
 @paginate(Page)
 def facilities(request, kind: str = "", village: str = ""):
     """Facilities visible to the user, filtered by kind or region code prefix."""
-    qs = facility_list(user=request.user).order_by("kind", "name", "pk")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if village:
-        qs = qs.filter(village__code__startswith=village)
-    return qs
+    return places.facility_list(user=request.user, kind=kind, region=village).order_by(
+        "kind", "name", "pk"
+    )
 
 
 @router.get("/facilities/{facility_id}", response=FacilityOut, summary="One facility")
 def facility_detail(request, facility_id: Id):
-    facility = facility_list(user=request.user).filter(pk=facility_id).first()
-    if facility is None:
-        raise Http404
-    return facility
+    return places.facility_get(user=request.user, pk=facility_id)

@@ -110,8 +110,8 @@ class AttendanceIn(Schema):
 @router.get("/programs", response=list[ProgramOut], summary="Programs")
 @paginate(Page)
 def programs(request, kind: str = ""):
-    qs = program_list(user=request.user).prefetch_related("villages").order_by("-start_date", "pk")
-    return qs.filter(kind=kind) if kind else qs
+    qs = program_list(user=request.user, kind=kind).prefetch_related("villages")
+    return qs.order_by("-start_date", "pk")
 
 
 @router.get("/programs/{program_id}", response=ProgramOut, summary="One program")
@@ -122,9 +122,7 @@ def program_detail(request, program_id: Id):
 @router.get("/sessions", response=list[SessionOut], summary="Sessions")
 @paginate(Page)
 def sessions(request, program: Id | None = None):
-    qs = session_list(user=request.user).prefetch_related("agenda_items")
-    if program is not None:
-        qs = qs.filter(program_id=program)
+    qs = session_list(user=request.user, program=program).prefetch_related("agenda_items")
     return qs.order_by("starts_at", "pk")
 
 
@@ -152,7 +150,7 @@ def attendance_create(request, session_id: Id, payload: AttendanceIn):
     if not user.sees_personal_data:
         raise ProblemError(403, "Your role cannot record attendance.")
     mother = mother_get(user=user, pk=payload.mother)
-    if not enrollment_list(user=user, program=session.program).filter(mother=mother).exists():
+    if not enrollment_list(user=user, program=session.program, mother=mother).exists():
         # As on the web: attendance is ticked on the program's list, never a way to enrol.
         raise ProblemError(422, "This mother is not enrolled in the session's program.",
                            kind="validation",

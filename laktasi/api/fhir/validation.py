@@ -9,10 +9,12 @@ subscription and evidence resources. So the R4B models validate R4 content here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhir.resources.R4B import get_fhir_model_class
 
 
-def validate_bundle(bundle: dict) -> list[str]:
+def validate_bundle(bundle: dict[str, Any]) -> list[str]:
     """Problems found: each resource against its model, the Bundle itself, and every
     reference resolving to a fullUrl inside the Bundle. Empty when valid."""
     problems: list[str] = []
@@ -36,7 +38,7 @@ def validate_bundle(bundle: dict) -> list[str]:
     return problems
 
 
-def references(value) -> list[str]:
+def references(value: Any) -> list[str]:
     """Every ``reference`` string inside a resource."""
     found: list[str] = []
     if isinstance(value, dict):

@@ -1,10 +1,11 @@
-"""Shared pieces of the report builder: cell helpers and the builder's bookkeeping."""
+"""Shared pieces of the report builder: cell helpers, the read-only context every section
+builder receives, and what a section builder hands back (its ``Part``)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from django.utils import formats
@@ -13,9 +14,7 @@ from django.utils.translation import gettext as _
 from laktasi import stats
 from laktasi.instruments import registry
 from laktasi.reports.datasets import ProgramDataset, ResponseRow
-from laktasi.reports.document import (
-    Cell,
-)
+from laktasi.reports.document import Block, Cell, Figure, Section, Table
 
 PRE, POST = "pre", "post"
 MAX_LISTED = 40  # identifiers listed by name in the missing-data section
@@ -100,57 +99,28 @@ class Instrument:
     definition: Any  #: the latest version used
 
 
-class BuilderBase:
-    """Indexes the dataset's responses and answers the questions every section asks."""
+@dataclass(frozen=True)
+class ReportContext:
+    """What every section builder reads: the dataset, indexed once, and the report's
+    language. Read-only: a section returns what it found in its :class:`Part`."""
 
-    def __init__(self, dataset: ProgramDataset, lang: str, include_quotes: bool):
-        self.ds = dataset
-        self.lang = lang
-        self.include_quotes = include_quotes
-        self.numbers: dict[str, Any] = {"n_mothers": len(dataset.mothers)}
-        self.summary: list[str] = []
-        self.methods: list[str] = []
-        self.missing_rows: list[tuple[Instrument, list[str], list[str], int]] = []
-        self.table_no = 0
-        self.figure_no = 0
-        self.by_instrument: dict[str, list[ResponseRow]] = defaultdict(list)
-        for r in dataset.responses:
-            self.by_instrument[r.instrument_id].append(r)
-        self.instruments = self._instruments()
-
-    # -- bookkeeping
-
-    def _instruments(self) -> list[Instrument]:
-        out = []
-        for iid, rows in self.by_instrument.items():
-            versions = tuple(
-                sorted({r.version for r in rows}, key=lambda v: tuple(int(p) for p in v.split(".")))
-            )
-            try:
-                definition = registry.get(iid, versions[-1])
-            except registry.UnknownInstrumentError:
-                continue
-            out.append(
-                Instrument(iid, definition.kind, definition.title(self.lang), versions, definition)
-            )
-        out.sort(key=lambda i: (KIND_ORDER.index(i.kind) if i.kind in KIND_ORDER else 9, i.id))
-        return out
+    ds: ProgramDataset
+    lang: str
+    include_quotes: bool
+    by_instrument: Mapping[str, tuple[ResponseRow, ...]]
+    instruments: tuple[Instrument, ...]
 
     def of_kind(self, kind: str) -> list[Instrument]:
         return [i for i in self.instruments if i.kind == kind]
 
-    def caption_table(self, text: str) -> str:
-        self.table_no += 1
-        return _("Table %(n)s. %(caption)s") % {"n": self.table_no, "caption": text}
-
-    def caption_figure(self, text: str) -> str:
-        self.figure_no += 1
-        return _("Figure %(n)s. %(caption)s") % {"n": self.figure_no, "caption": text}
+    def rows(self, iid: str) -> tuple[ResponseRow, ...]:
+        """Every response to instrument ``iid`` (any timepoint, any observer)."""
+        return self.by_instrument.get(iid, ())
 
     def responses(
         self, iid: str, timepoint: str, observer: str = "primary"
     ) -> dict[str, ResponseRow]:
-        return timepoint_rows(self.by_instrument.get(iid, ()), timepoint, observer)
+        return timepoint_rows(self.rows(iid), timepoint, observer)
 
     def categories(self, inst: Instrument) -> list[tuple[str, str]]:
         """(code, label) best first."""
@@ -159,7 +129,9 @@ class BuilderBase:
             return [(b.code, b.label.get(self.lang)) for b in scoring["bands"]]
         return [(code, text.get(self.lang)) for code, text in scoring.get("categories", {}).items()]
 
-    def pair_lists(self, iid: str, value) -> tuple[list, list, list[str], list[str], int]:
+    def pair_lists(
+        self, iid: str, value: Callable[[ResponseRow], Any]
+    ) -> tuple[list, list, list[str], list[str], int]:
         """Aligned before/after values (None = missing) over mothers with either, plus the
         identifiers with pre only and post only, and the number with neither."""
         pre, post = self.responses(iid, PRE), self.responses(iid, POST)
@@ -168,4 +140,90 @@ class BuilderBase:
         neither = len(enrolled - set(pre) - set(post))
         return before, after, pre_only, post_only, neither
 
-    # -- build
+
+def report_context(dataset: ProgramDataset, *, lang: str, include_quotes: bool) -> ReportContext:
+    """Index ``dataset``'s responses by instrument and find the instruments' definitions."""
+    grouped: dict[str, list[ResponseRow]] = {}
+    for r in dataset.responses:
+        grouped.setdefault(r.instrument_id, []).append(r)
+    by_instrument = MappingProxyType({iid: tuple(rows) for iid, rows in grouped.items()})
+    return ReportContext(
+        dataset, lang, include_quotes, by_instrument, _instruments(by_instrument, lang)
+    )
+
+
+def _instruments(
+    by_instrument: Mapping[str, tuple[ResponseRow, ...]], lang: str
+) -> tuple[Instrument, ...]:
+    out = []
+    for iid, rows in by_instrument.items():
+        versions = tuple(
+            sorted({r.version for r in rows}, key=lambda v: tuple(int(p) for p in v.split(".")))
+        )
+        try:
+            definition = registry.get(iid, versions[-1])
+        except registry.UnknownInstrumentError:
+            continue
+        out.append(Instrument(iid, definition.kind, definition.title(lang), versions, definition))
+    out.sort(key=lambda i: (KIND_ORDER.index(i.kind) if i.kind in KIND_ORDER else 9, i.id))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------- section parts
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    """One paired instrument's mothers measured before only, after only, or at neither time."""
+
+    instrument: Instrument
+    pre_only: list[str]
+    post_only: list[str]
+    neither: int
+
+
+@dataclass(frozen=True, eq=False)
+class Part:
+    """What a section builder hands back: its section and what it adds to the report's key
+    numbers, summary, methods and missing-data table (merged in section order)."""
+
+    section: Section
+    numbers: dict[str, Any] = field(default_factory=dict)
+    summary: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    missing: tuple[MissingRow, ...] = ()
+
+
+#: key numbers that several sections fill, one entry per instrument (or instrument:timepoint)
+MERGED_NUMBERS = frozenset({"published_checks", "skills", "agreement", "likert", "missing"})
+
+
+def numbers_merge(into: dict[str, Any], part: Mapping[str, Any]) -> None:
+    """Add a section's key numbers to the report's: per-instrument tables are merged, the
+    rest replaced (a later instrument of the same kind wins, as the sections are ordered)."""
+    for key, value in part.items():
+        if key in MERGED_NUMBERS:
+            into.setdefault(key, {}).update(value)
+        else:
+            into[key] = value
+
+
+def captions_numbered(sections: Iterable[Section]) -> tuple[Section, ...]:
+    """Number the tables and the figures in reading order ("Table 3. ...", "Figure 2. ...");
+    section builders write their captions without a number."""
+    tables = figures = 0
+    out = []
+    for section in sections:
+        blocks: list[Block] = []
+        for block in section.blocks:
+            if isinstance(block, Table):
+                tables += 1
+                caption = _("Table %(n)s. %(caption)s") % {"n": tables, "caption": block.caption}
+                block = replace(block, caption=caption)
+            elif isinstance(block, Figure):
+                figures += 1
+                caption = _("Figure %(n)s. %(caption)s") % {"n": figures, "caption": block.caption}
+                block = replace(block, caption=caption)
+            blocks.append(block)
+        out.append(replace(section, blocks=tuple(blocks)))
+    return tuple(out)

@@ -1,4 +1,5 @@
-"""HTML: a self-contained web page (styles inside, charts as inline SVG)."""
+"""HTML: a self-contained web page (styles inside, charts as inline SVG), or the report's body
+for laktasi's own report pages (``part="page"``)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,22 @@ def document(report: Report, *, css: str, print_mode: bool = False) -> str:
     )
 
 
-def render(report: Report, *, lang: str) -> tuple[str, str, bytes]:
-    text = document(report, css=stylesheet())
+PARTS = ("document", "page")
+
+
+def page_body(report: Report) -> str:
+    """The report's ``<article>`` for a page of laktasi (the program's and the pooled report
+    page), which brings its own stylesheet; charts as ``<img>`` data URIs for its CSP."""
+    return render_to_string(
+        "reports/_report_body.html",
+        {"report": report, "sections": sections_context(report, images=True)},
+    )
+
+
+def render(report: Report, *, lang: str | None, part: str = "document") -> tuple[str, str, bytes]:
+    """The report as a file to download (``part="document"``) or as the body a report page
+    embeds (``part="page"``)."""
+    if part not in PARTS:
+        raise ValueError(f"unknown part of an HTML report {part!r}; choose one of {PARTS}")
+    text = document(report, css=stylesheet()) if part == "document" else page_body(report)
     return filename(report, "html"), "text/html; charset=utf-8", text.encode("utf-8")
