@@ -115,3 +115,7 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/masuk/" not in url, wait_until="load")
+    # A field worker's first page syncs her copy in the background; a test goes on once it is
+    # done (a navigation meanwhile starts it again, and its page requests would race the
+    # test's own writes on the in-memory SQLite database).
+    settle(page)

@@ -412,18 +412,22 @@
       });
       settleSubmitted().then(render).then(sendQueue).catch(function () { return render(); });
     });
-    checkOwner().then(settleSubmitted).then(render).then(function () {
+    started = checkOwner().then(settleSubmitted).then(render).then(function () {
       return sendQueue();
     }).then(function (sent) {
       return sync(sent > 0);
     }).catch(function () { return render(); });
   }
 
-  // Test and debugging hooks (no personal data): the state of the queue and sync.
+  // Test and debugging hooks (no personal data): the state of the queue and sync. Idle only
+  // once the page load's own send-then-sync has begun and ended.
+  var started = null;
   function idle() {
-    var syncing = ns.syncInFlight();
-    if (!sending && !syncing) { return Promise.resolve(true); }
-    return Promise.all([sending, syncing]).then(idle);
+    return Promise.resolve(started).then(function () {
+      var syncing = ns.syncInFlight();
+      if (!sending && !syncing) { return true; }
+      return Promise.all([sending, syncing]).then(idle);
+    });
   }
 
   ns.render = render;
