@@ -18,7 +18,7 @@ import socket
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.utils import OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -138,12 +138,22 @@ class LaktasiWorker(Worker):
         close_old_connections()
 
 
+def _run_then_close(worker: LaktasiWorker) -> None:
+    """Run the worker, then close this thread's database connections: a thread that ends
+    does not close them, and PostgreSQL keeps the session open until garbage collection."""
+    try:
+        worker.run()
+    finally:
+        connections.close_all()
+
+
 def start_embedded(interval: float = 2.0) -> tuple[threading.Thread, threading.Event]:
     """A worker thread inside the web process (the zero-configuration default of
     ``laktasi serve``); stopped by setting the returned event."""
     stop = threading.Event()
     worker = LaktasiWorker(interval=interval, stop=stop)
-    thread = threading.Thread(target=worker.run, name="laktasi-worker", daemon=True)
+    thread = threading.Thread(target=_run_then_close, args=(worker,), name="laktasi-worker",
+                              daemon=True)  # fmt: skip
     thread.start()
     return thread, stop
 

@@ -234,3 +234,9 @@ def test_the_embedded_worker_of_serve_is_woken_by_an_upload(
         queue.WAKE.set()
         thread.join(30)
     assert not thread.is_alive()
+    with connection.cursor() as cursor:  # the stopped thread left no session behind
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
