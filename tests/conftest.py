@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from laktasi.accounts.models import Role, User
 from laktasi.mothers.models import Mother
@@ -18,9 +22,12 @@ from laktasi.programs.services import program_create
 PASSWORD = "test-password-123"
 
 
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 @pytest.fixture(autouse=True)
@@ -156,6 +163,41 @@ def make_generated_file(owner: User):
     return gf
 
 
+@contextmanager
+def loaded_for_the_module(django_db_blocker, load: Callable[[], object]) -> Iterator[None]:
+    """Run ``load`` once for a module's tests, in a transaction rolled back after its last test.
+
+    Each test's own transaction (the ``db`` fixture) is a savepoint inside this one, so what a
+    test writes is still undone after it, and the next module starts from an empty database.
+    For the modules that only read the demo: loading it takes seconds, its tests milliseconds.
+    Not for ``transactional_db`` tests, which empty the database themselves."""
+    # As the autouse fixtures below set them for each test (they are function-scoped, so not
+    # yet active here): the demo's passwords must check under the tests' hasher.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER,
+                                                        TWO_FACTOR_REQUIRED=False, JOBS_INLINE=True):  # fmt: skip
+        outer = transaction.atomic()
+        outer.__enter__()
+        load()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def module_data_fixture(load: Callable[[], object]):
+    """A module-scoped fixture that runs ``load`` once for the module's tests
+    (:func:`loaded_for_the_module`); a test asks for it next to ``db``."""
+
+    @pytest.fixture(scope="module")
+    def data_of_the_module(django_db_setup, django_db_blocker):
+        with loaded_for_the_module(django_db_blocker, load):
+            yield
+
+    return data_of_the_module
+
+
 def pytest_terminal_summary(terminalreporter):
     """The accessibility audit's figures (tests/e2e/test_a11y_axe_audit.py), printed whatever the -s/-q options;
     read from the test reports' properties, so they reach the summary under xdist too."""
@@ -196,6 +238,9 @@ def _reaches_database(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    # The slow tests start first (the sort is stable): one of them started last would leave
+    # the other test processes idle at the end of the run while it finishes.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if not config.getoption("--database-tests-only"):
         return
     kept = [item for item in items if _reaches_database(item)]

@@ -9,13 +9,20 @@ import pytest
 from laktasi.demo.loader import demo_load
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.models import Response
-from tests.conftest import make_regions
+from tests.conftest import make_regions, module_data_fixture
+
+
+def _regions_and_demo() -> None:
+    make_regions()
+    demo_load()
+
+
+_demo_of_the_module = module_data_fixture(_regions_and_demo)
 
 
 @pytest.fixture
-def demo(db):
-    make_regions()
-    demo_load()
+def demo(_demo_of_the_module, db):
+    pass
 
 
 def _margins(instrument_id: str, timepoint: str) -> Counter:

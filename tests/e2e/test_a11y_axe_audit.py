@@ -34,7 +34,7 @@ from laktasi.programs.models import Program
 from tests.a11y.crawl import Frontier, form_result, is_file, links_of, page_key, url_name
 from tests.browser import ARTIFACTS, DESKTOP, PHONE, settle
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ROLES = {
     "admin": "demo-admin",

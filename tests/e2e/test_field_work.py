@@ -51,6 +51,7 @@ def record(page, base: str, mother: Mother, instrument_id: str, timepoint: str) 
     page.wait_for_url(re.compile(rf".*/{instrument_id}/{timepoint}/.*"))
 
 
+@pytest.mark.slow
 def test_cadre_runs_a_program_day_on_a_phone(world, live_server, new_page):
     base = live_server.url
     session = session_create(

@@ -18,7 +18,7 @@ from laktasi.mothers.selectors import mother_list
 from laktasi.places.models import Facility, Region, RegionLevel
 from laktasi.places.services import RegionFileError, regions_load
 from laktasi.programs.models import Attendance
-from tests.conftest import make_regions
+from tests.conftest import make_regions, module_data_fixture
 
 
 @pytest.mark.django_db
@@ -51,11 +51,19 @@ def test_region_with_missing_parent_is_refused(tmp_path):
         regions_load(path=path)
 
 
-@pytest.fixture
-def demo(db):
-    """The demo on the few regions it needs (the full country load is tested above)."""
+def _regions_and_demo() -> None:
     make_regions()
-    return demo_load()
+    demo_load()
+
+
+# The demo on the few regions it needs (the full country load is tested above), once for the
+# module's demo tests.
+_demo_of_the_module = module_data_fixture(_regions_and_demo)
+
+
+@pytest.fixture
+def demo(_demo_of_the_module, db):
+    pass
 
 
 def test_demo_is_idempotent_and_scoped(demo):

@@ -14,21 +14,27 @@ from laktasi.reports.pooled.analysis import PoolingRefused
 from laktasi.reports.pooled.datasets import pooled_dataset
 from laktasi.reports.pooled.outcomes import outcome_parse
 from laktasi.reports.selectors import pooled_build, pooled_program_list, report_build
-from tests.conftest import make_regions
+from tests.conftest import make_regions, module_data_fixture
 
 JENU_VILLAGES = {"35.23.12.2001": "Karangasem", "35.23.12.2003": "Temaji",
                  "35.23.12.2008": "Remen", "35.23.12.2010": "Wadung",
                  "35.23.12.2013": "Jenggolo", "35.23.12.2017": "Sugihwaras"}  # fmt: skip
 
 
-@pytest.fixture
-def demo(db):
+def _regions_and_demo() -> None:
     make_regions()
     for code, name in JENU_VILLAGES.items():
         Region.objects.get_or_create(code=code, defaults={"name": name, "level": 4,
                                                           "parent_id": "35.23.12"})  # fmt: skip
     demo_load()
     demo_past_programs_load()
+
+
+_demo_of_the_module = module_data_fixture(_regions_and_demo)
+
+
+@pytest.fixture
+def demo(_demo_of_the_module, db):
     return Program.objects.get(title=PROGRAM_TITLE)
 
 

@@ -6,11 +6,17 @@ import pytest
 
 from laktasi.demo.loader import PROGRAM_TITLE, demo_load
 from laktasi.programs.models import Program
-from tests.conftest import make_regions
+from tests.conftest import make_regions, module_data_fixture
+
+
+def _regions_and_demo() -> None:
+    make_regions()
+    demo_load()
+
+
+_demo_of_the_module = module_data_fixture(_regions_and_demo)
 
 
 @pytest.fixture
-def demo_program(db) -> Program:
-    make_regions()
-    demo_load()
+def demo_program(_demo_of_the_module, db) -> Program:
     return Program.objects.get(title=PROGRAM_TITLE)

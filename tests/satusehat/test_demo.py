@@ -11,11 +11,14 @@ from laktasi.demo.loader import demo_load
 from laktasi.followups.models import Visit
 from laktasi.programs.models import Session
 from laktasi.satusehat.models import FacilityLink, HealthWorkerIdentity
+from tests.conftest import module_data_fixture
+
+_demo_of_the_module = module_data_fixture(demo_load)
 
 
 @pytest.fixture
-def demo(db):
-    demo_load()
+def demo(_demo_of_the_module, db):
+    pass
 
 
 def test_demo_has_midwife_nik_responsible_midwife_and_jenu_ids_without_credentials(demo):
