@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from laktasi.accounts.models import Role, User
+from laktasi.demo.loader import demo_load
 from laktasi.mothers.models import Mother
 from laktasi.mothers.services import mother_register
 from laktasi.places.models import Facility, FacilityKind, Region
@@ -184,6 +185,13 @@ def loaded_for_the_module(django_db_blocker, load: Callable[[], object]) -> Iter
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def regions_and_demo() -> None:
+    """The demo on the few regions it needs (``make_regions``; the full country load is
+    tested in tests/places)."""
+    make_regions()
+    demo_load()
 
 
 def module_data_fixture(load: Callable[[], object]):

@@ -9,15 +9,9 @@ import pytest
 from laktasi.demo.loader import demo_load
 from laktasi.instruments import registry, scoring
 from laktasi.instruments.models import Response
-from tests.conftest import make_regions, module_data_fixture
+from tests.conftest import module_data_fixture, regions_and_demo
 
-
-def _regions_and_demo() -> None:
-    make_regions()
-    demo_load()
-
-
-_demo_of_the_module = module_data_fixture(_regions_and_demo)
+_demo_of_the_module = module_data_fixture(regions_and_demo)
 
 
 @pytest.fixture

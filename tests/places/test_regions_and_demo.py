@@ -18,7 +18,7 @@ from laktasi.mothers.selectors import mother_list
 from laktasi.places.models import Facility, Region, RegionLevel
 from laktasi.places.services import RegionFileError, regions_load
 from laktasi.programs.models import Attendance
-from tests.conftest import make_regions, module_data_fixture
+from tests.conftest import module_data_fixture, regions_and_demo
 
 
 @pytest.mark.django_db
@@ -51,14 +51,7 @@ def test_region_with_missing_parent_is_refused(tmp_path):
         regions_load(path=path)
 
 
-def _regions_and_demo() -> None:
-    make_regions()
-    demo_load()
-
-
-# The demo on the few regions it needs (the full country load is tested above), once for the
-# module's demo tests.
-_demo_of_the_module = module_data_fixture(_regions_and_demo)
+_demo_of_the_module = module_data_fixture(regions_and_demo)
 
 
 @pytest.fixture

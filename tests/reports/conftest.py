@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from laktasi.demo.loader import PROGRAM_TITLE, demo_load
+from laktasi.demo.loader import PROGRAM_TITLE
 from laktasi.programs.models import Program
-from tests.conftest import make_regions, module_data_fixture
+from tests.conftest import module_data_fixture, regions_and_demo
 
-
-def _regions_and_demo() -> None:
-    make_regions()
-    demo_load()
-
-
-_demo_of_the_module = module_data_fixture(_regions_and_demo)
+_demo_of_the_module = module_data_fixture(regions_and_demo)
 
 
 @pytest.fixture
