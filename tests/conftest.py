@@ -179,6 +179,10 @@ def loaded_for_the_module(django_db_blocker, load: Callable[[], object]) -> Iter
         outer = transaction.atomic()
         outer.__enter__()
         load()
+        # Check the loaded rows' deferred foreign keys now, in the outer transaction: left
+        # pending, PostgreSQL would check them all again at every test's end (each test's
+        # rolled-back savepoint puts them back in the queue).
+        transaction.get_connection().check_constraints()
     try:
         yield
     finally:
