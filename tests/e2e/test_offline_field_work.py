@@ -225,6 +225,23 @@ def test_a_different_user_logging_in_wipes_the_previous_users_copy(
     page.evaluate(IDLE)
 
 
+def test_logging_out_while_a_sync_runs_leaves_nothing_on_the_phone(
+    world, visits, live_server, new_page
+):
+    """The sync still running on the page must not put back a cache or the database after the
+    logout wiped them (nor may the service worker, for a static file on its way)."""
+    base = live_server.url
+    page = new_page()
+    login(page, base, "kader")
+    synced(page, base)
+    page.evaluate("() => { window.laktasiOffline.sync(); return true; }")  # not awaited
+    page.click("form[data-offline-logout] button")
+    page.wait_for_url(re.compile(r".*/masuk/$"))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(1500)  # time for whatever was on its way to land
+    assert page.evaluate(STORAGE) == {"caches": [], "databases": []}
+
+
 def test_cadre_fills_a_post_test_offline_and_it_is_scored_once(world, live_server, new_page):
     base = live_server.url
     tomorrow = timezone.localdate() + timedelta(days=1)

@@ -47,7 +47,10 @@
 
   /* ------------------------------------------------------------------ IndexedDB */
   var dbPromise = null;
+  // Set at logout: work still running on this page (a sync) must not put anything back.
+  var leaving = false;
   function db() {
+    if (leaving) { return Promise.reject(new Error("logged out")); }
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
         var req = indexedDB.open(DB_NAME, 1);
@@ -101,6 +104,10 @@
     });
   }
 
+  function openCache(name) {
+    return leaving ? Promise.reject(new Error("logged out")) : caches.open(name);
+  }
+
   /* Everything this site keeps on the phone: every cache and the whole database. */
   function wipeAll() {
     var closing = dbPromise ? dbPromise.then(function (c) { c.close(); }).catch(function () {}) : Promise.resolve();
@@ -128,5 +135,8 @@
   ns.metaPut = metaPut;
   ns.deleteCaches = deleteCaches;
   ns.wipeAll = wipeAll;
+  ns.openCache = openCache;
+  /* Logout: wipe, and refuse every later write of this page (a sync may still be running). */
+  ns.wipeForLogout = function () { leaving = true; return wipeAll(); };
   ns.expired = expired;
 }());

@@ -74,7 +74,7 @@
   function fillCache(data) {
     var cacheName = USER_PREFIX + USER;
     var assets = {};
-    return caches.open(cacheName).then(function (cache) {
+    return ns.openCache(cacheName).then(function (cache) {
       var done = 0;
       return pool(data.urls, 4, function (url) {
         return cachePage(cache, url, assets).then(function () {
@@ -82,7 +82,7 @@
           showNote(t("syncing", { done: done, total: data.urls.length }));
         });
       }).then(function () {
-        return caches.open(STATIC_CACHE).then(function (statics) {
+        return ns.openCache(STATIC_CACHE).then(function (statics) {
           var list = Object.keys(assets).concat([data.offline_page]);
           return pool(list, 4, function (u) {
             return statics.match(u).then(function (hit) { return hit || statics.add(u); });
@@ -119,7 +119,7 @@
         return fetch(SYNC_URL, { credentials: "same-origin", headers: headers, redirect: "manual" });
       }).then(function (response) {
         if (response.status === 304) {
-          return caches.open(USER_PREFIX + USER).then(function (cache) {
+          return ns.openCache(USER_PREFIX + USER).then(function (cache) {
             return cache.put(META_PATH, new Response(JSON.stringify({ syncedAt: Date.now(), days: DAYS })));
           }).then(function () { return { etag: meta.etag }; });
         }

@@ -275,7 +275,7 @@
       event.preventDefault();
       queueAll().catch(function () { return []; }).then(function (items) {
         if (items.length && !window.confirm(t("logout_confirm", { n: items.length }))) { return; }
-        wipeAll().then(function () { form.submit(); });
+        ns.wipeForLogout().then(function () { form.submit(); });
       });
       return;
     }

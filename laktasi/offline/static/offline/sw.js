@@ -96,20 +96,25 @@ function staticFile(event) {
   });
 }
 
+/* A logout while the file is on its way must not leave the shared cache behind: it is read
+ * with caches.match (which creates nothing), written only while a user cache exists, and
+ * deleted again if the logout's wipe came between that check and the write. */
 function staticFromCache(event) {
   var request = event.request;
-  return caches.open(STATIC_CACHE).then(function (cache) {
-    return cache.match(request).then(function (cached) {
-      var network = fetch(request).then(function (response) {
-        if (response.ok) { return cache.put(request, response.clone()).then(function () { return response; }); }
-        return response;
-      });
-      if (cached) {
-        event.waitUntil(network.catch(function () { return null; }));
-        return cached;
-      }
-      return network;
+  return caches.match(request, { cacheName: STATIC_CACHE }).then(function (cached) {
+    var network = fetch(request).then(function (response) {
+      if (!response.ok) { return response; }
+      var copy = response.clone();
+      return userCacheName().then(function (name) {
+        return name ? caches.open(STATIC_CACHE).then(function (cache) { return cache.put(request, copy); })
+          .then(userCacheName).then(function (still) { return still ? null : caches["delete"](STATIC_CACHE); }) : null;
+      }).then(function () { return response; });
     });
+    if (cached) {
+      event.waitUntil(network.catch(function () { return null; }));
+      return cached;
+    }
+    return network;
   });
 }
 
