@@ -5,13 +5,10 @@ statistics function. Each probe is planted in a copy of the package, never in th
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -20,18 +17,6 @@ BIN = Path(sys.executable).parent
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(cwd)}
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    """The package's Python files and the configuration, in a directory of their own."""
-    shutil.copytree(
-        ROOT / "laktasi",
-        tmp_path / "laktasi",
-        ignore=shutil.ignore_patterns("locale", "static", "templates", "__pycache__", "*.mo"),
-    )
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
 
 
 def _plant(copy: Path, relative: str, code: str) -> None:

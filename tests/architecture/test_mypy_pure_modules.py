@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -21,17 +20,6 @@ BIN = Path(sys.executable).parent
 def _mypy_files() -> list[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     return config["tool"]["mypy"]["files"]
-
-
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    shutil.copytree(
-        ROOT / "laktasi",
-        tmp_path / "laktasi",
-        ignore=shutil.ignore_patterns("locale", "static", "templates", "__pycache__", "*.mo"),
-    )
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
 
 
 def test_mypy_checks_more_than_the_statistics():
